@@ -1,0 +1,221 @@
+//! The one error shape of the API: `{"code", "message", "details"?}`.
+//!
+//! `code` is stable and machine-readable: clients branch on it, never on `message`.
+//! `message` is for people, in the language the request asked for.
+
+use crate::lang::Lang;
+use serde::{Deserialize, Serialize};
+
+/// Every error the API can answer with. New codes may be added; existing ones never change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ErrorCode {
+    MalformedJson,
+    UnsupportedMediaType,
+    PayloadTooLarge,
+    ValidationFailed,
+    Unauthenticated,
+    InvalidCredentials,
+    TokenExpired,
+    TokenInvalid,
+    TokenWrongType,
+    TokenRevoked,
+    Forbidden,
+    NotFound,
+    MethodNotAllowed,
+    EmailTaken,
+    Conflict,
+    RateLimited,
+    Internal,
+    ServiceUnavailable,
+}
+
+impl ErrorCode {
+    /// The HTTP status that goes with the code.
+    pub fn http_status(self) -> u16 {
+        use ErrorCode::*;
+        match self {
+            MalformedJson => 400,
+            UnsupportedMediaType => 415,
+            PayloadTooLarge => 413,
+            ValidationFailed => 422,
+            Unauthenticated | InvalidCredentials | TokenExpired | TokenInvalid | TokenWrongType
+            | TokenRevoked => 401,
+            Forbidden => 403,
+            NotFound => 404,
+            MethodNotAllowed => 405,
+            EmailTaken | Conflict => 409,
+            RateLimited => 429,
+            Internal => 500,
+            ServiceUnavailable => 503,
+        }
+    }
+
+    /// The wire spelling of the code, e.g. `"token_expired"`.
+    pub fn as_str(self) -> &'static str {
+        use ErrorCode::*;
+        match self {
+            MalformedJson => "malformed_json",
+            UnsupportedMediaType => "unsupported_media_type",
+            PayloadTooLarge => "payload_too_large",
+            ValidationFailed => "validation_failed",
+            Unauthenticated => "unauthenticated",
+            InvalidCredentials => "invalid_credentials",
+            TokenExpired => "token_expired",
+            TokenInvalid => "token_invalid",
+            TokenWrongType => "token_wrong_type",
+            TokenRevoked => "token_revoked",
+            Forbidden => "forbidden",
+            NotFound => "not_found",
+            MethodNotAllowed => "method_not_allowed",
+            EmailTaken => "email_taken",
+            Conflict => "conflict",
+            RateLimited => "rate_limited",
+            Internal => "internal",
+            ServiceUnavailable => "service_unavailable",
+        }
+    }
+
+    /// A human message in the given language.
+    pub fn message(self, lang: Lang) -> &'static str {
+        use ErrorCode::*;
+        match (self, lang) {
+            (MalformedJson, Lang::En) => "The request body is not valid JSON.",
+            (MalformedJson, Lang::Fr) => "Le corps de la requête n'est pas du JSON valide.",
+            (UnsupportedMediaType, Lang::En) => "Send the request body as application/json.",
+            (UnsupportedMediaType, Lang::Fr) => "Envoyez le corps de la requête en application/json.",
+            (PayloadTooLarge, Lang::En) => "The request body is too large.",
+            (PayloadTooLarge, Lang::Fr) => "Le corps de la requête est trop volumineux.",
+            (ValidationFailed, Lang::En) => "Some fields are not valid.",
+            (ValidationFailed, Lang::Fr) => "Certains champs ne sont pas valides.",
+            (Unauthenticated, Lang::En) => "Please sign in.",
+            (Unauthenticated, Lang::Fr) => "Veuillez vous connecter.",
+            (InvalidCredentials, Lang::En) => "Wrong email or password.",
+            (InvalidCredentials, Lang::Fr) => "Adresse e-mail ou mot de passe incorrect.",
+            (TokenExpired, Lang::En) => "Your session has expired. Please sign in again.",
+            (TokenExpired, Lang::Fr) => "Votre session a expiré. Veuillez vous reconnecter.",
+            (TokenInvalid, Lang::En) => "The access token is not valid.",
+            (TokenInvalid, Lang::Fr) => "Le jeton d'accès n'est pas valide.",
+            (TokenWrongType, Lang::En) => "This token cannot be used here.",
+            (TokenWrongType, Lang::Fr) => "Ce jeton ne peut pas être utilisé ici.",
+            (TokenRevoked, Lang::En) => "This session has been closed. Please sign in again.",
+            (TokenRevoked, Lang::Fr) => "Cette session a été fermée. Veuillez vous reconnecter.",
+            (Forbidden, Lang::En) => "You are not allowed to do this.",
+            (Forbidden, Lang::Fr) => "Vous n'êtes pas autorisé à faire cela.",
+            (NotFound, Lang::En) => "Not found.",
+            (NotFound, Lang::Fr) => "Introuvable.",
+            (MethodNotAllowed, Lang::En) => "This method is not allowed here.",
+            (MethodNotAllowed, Lang::Fr) => "Cette méthode n'est pas autorisée ici.",
+            (EmailTaken, Lang::En) => "An account already uses this email address.",
+            (EmailTaken, Lang::Fr) => "Un compte utilise déjà cette adresse e-mail.",
+            (Conflict, Lang::En) => "This conflicts with the current state. Reload and try again.",
+            (Conflict, Lang::Fr) => "Conflit avec l'état actuel. Rechargez et réessayez.",
+            (RateLimited, Lang::En) => "Too many attempts. Please wait a moment and try again.",
+            (RateLimited, Lang::Fr) => "Trop de tentatives. Patientez un instant puis réessayez.",
+            (Internal, Lang::En) => "Something went wrong on our side. Please try again.",
+            (Internal, Lang::Fr) => "Une erreur est survenue de notre côté. Veuillez réessayer.",
+            (ServiceUnavailable, Lang::En) => "The service is temporarily unavailable.",
+            (ServiceUnavailable, Lang::Fr) => "Le service est momentanément indisponible.",
+        }
+    }
+}
+
+/// Why one field was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum FieldCode {
+    Required,
+    TooShort,
+    TooLong,
+    InvalidEmail,
+    InvalidTimezone,
+    InvalidUrl,
+    EndsBeforeStart,
+    InvalidValue,
+}
+
+impl FieldCode {
+    pub fn message(self, lang: Lang) -> &'static str {
+        use FieldCode::*;
+        match (self, lang) {
+            (Required, Lang::En) => "This field is required.",
+            (Required, Lang::Fr) => "Ce champ est obligatoire.",
+            (TooShort, Lang::En) => "This is too short.",
+            (TooShort, Lang::Fr) => "C'est trop court.",
+            (TooLong, Lang::En) => "This is too long.",
+            (TooLong, Lang::Fr) => "C'est trop long.",
+            (InvalidEmail, Lang::En) => "Enter a valid email address.",
+            (InvalidEmail, Lang::Fr) => "Saisissez une adresse e-mail valide.",
+            (InvalidTimezone, Lang::En) => "Choose a time zone such as Europe/Paris.",
+            (InvalidTimezone, Lang::Fr) => "Choisissez un fuseau horaire comme Europe/Paris.",
+            (InvalidUrl, Lang::En) => "Enter a valid web address (https://…).",
+            (InvalidUrl, Lang::Fr) => "Saisissez une adresse web valide (https://…).",
+            (EndsBeforeStart, Lang::En) => "The end must come after the start.",
+            (EndsBeforeStart, Lang::Fr) => "La fin doit être postérieure au début.",
+            (InvalidValue, Lang::En) => "This value is not valid.",
+            (InvalidValue, Lang::Fr) => "Cette valeur n'est pas valide.",
+        }
+    }
+}
+
+/// One refused field of a `validation_failed` error.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FieldError {
+    /// The JSON field name, e.g. `"email"`.
+    pub field: String,
+    pub code: FieldCode,
+    pub message: String,
+}
+
+/// The body of every error response.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ErrorBody {
+    pub code: ErrorCode,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub details: Vec<FieldError>,
+}
+
+impl ErrorBody {
+    pub fn new(code: ErrorCode, lang: Lang) -> Self {
+        Self { code, message: code.message(lang).to_owned(), details: Vec::new() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wire_names_match_serde() {
+        for code in [
+            ErrorCode::MalformedJson,
+            ErrorCode::TokenWrongType,
+            ErrorCode::EmailTaken,
+            ErrorCode::ServiceUnavailable,
+        ] {
+            let json = serde_json::to_string(&code).expect("serialise");
+            assert_eq!(json, format!("\"{}\"", code.as_str()));
+        }
+    }
+
+    #[test]
+    fn every_code_has_a_distinct_message_per_language() {
+        let code = ErrorCode::InvalidCredentials;
+        assert_ne!(code.message(Lang::En), code.message(Lang::Fr));
+        assert_eq!(code.http_status(), 401);
+    }
+
+    #[test]
+    fn details_are_omitted_when_empty() {
+        let body = ErrorBody::new(ErrorCode::NotFound, Lang::En);
+        let json = serde_json::to_value(&body).expect("serialise");
+        assert_eq!(json, serde_json::json!({"code": "not_found", "message": "Not found."}));
+    }
+}

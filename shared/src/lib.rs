@@ -1,0 +1,21 @@
+//! The Hackops wire contract, compiled into both the server and the WASM front end.
+//!
+//! - [`ids`]: typed identifiers (newtypes over UUIDs).
+//! - [`error`]: the JSON error body and its stable machine-readable codes.
+//! - [`lang`]: the languages the product speaks.
+//! - [`validation`]: pure input rules, used by the forms and by the handlers alike.
+//! - [`auth`], [`events`], [`organisations`]: REST DTOs, one module per feature.
+//!
+//! This crate depends on serde, uuid, time and thiserror only (plus utoipa behind the
+//! server-only `openapi` feature), so it always builds for `wasm32-unknown-unknown`.
+
+pub mod auth;
+pub mod error;
+pub mod events;
+pub mod ids;
+pub mod lang;
+pub mod organisations;
+pub mod validation;
+
+/// The prefix of every versioned REST route.
+pub const API_PREFIX: &str = "/api/v1";
