@@ -1,1 +1,16 @@
+//! The database schema, as a sequence of migrations that run the same on SQLite and
+//! PostgreSQL. A migration never imports the server's entities: once released, its meaning
+//! must never change.
+
 pub use sea_orm_migration::prelude::*;
+
+mod m0001_accounts_and_events;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m0001_accounts_and_events::Migration)]
+    }
+}

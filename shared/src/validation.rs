@@ -6,19 +6,25 @@
 use crate::error::{FieldCode, FieldError};
 use crate::lang::Lang;
 use serde::Serialize;
+use std::borrow::Cow;
 use time::OffsetDateTime;
 
 /// One refused field, before it is put into words.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FieldIssue {
-    pub field: &'static str,
+    /// The JSON field name (a dotted path for nested fields).
+    pub field: Cow<'static, str>,
     pub code: FieldCode,
 }
 
 impl FieldIssue {
-    pub fn localized(self, lang: Lang) -> FieldError {
+    pub fn new(field: impl Into<Cow<'static, str>>, code: FieldCode) -> Self {
+        FieldIssue { field: field.into(), code }
+    }
+
+    pub fn localized(&self, lang: Lang) -> FieldError {
         FieldError {
-            field: self.field.to_owned(),
+            field: self.field.to_string(),
             code: self.code,
             message: self.code.message(lang).to_owned(),
         }
@@ -35,14 +41,14 @@ impl Issues {
         match result {
             Ok(value) => Some(value),
             Err(code) => {
-                self.0.push(FieldIssue { field, code });
+                self.0.push(FieldIssue::new(field, code));
                 None
             }
         }
     }
 
     pub fn push(&mut self, field: &'static str, code: FieldCode) {
-        self.0.push(FieldIssue { field, code });
+        self.0.push(FieldIssue::new(field, code));
     }
 
     pub fn is_empty(&self) -> bool {
