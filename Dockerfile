@@ -9,10 +9,11 @@
 # ---------------------------------------------------------------------------- builder
 FROM rust:1-bookworm AS builder
 
-# brotli: scripts/build-frontend.sh precompresses the assets. The wasm-bindgen CLI and binaryen
-# are installed by that script into $HACKOPS_TOOLS_DIR (a build cache below).
+# For scripts/build-frontend.sh: brotli precompresses the assets; node/npm fetch binaryen's
+# wasm-opt (the script installs it and the wasm-bindgen CLI into $HACKOPS_TOOLS_DIR, a build
+# cache below).
 RUN apt-get update \
- && apt-get install -y --no-install-recommends brotli \
+ && apt-get install -y --no-install-recommends brotli nodejs npm \
  && rm -rf /var/lib/apt/lists/* \
  && rustup target add wasm32-unknown-unknown
 
@@ -63,7 +64,8 @@ COPY --from=builder /out/dist /app/dist
 
 ENV HACKOPS_ADDR=0.0.0.0:8080 \
     HACKOPS_DATA_DIR=/data \
-    HACKOPS_STATIC_DIR=/app/dist
+    HACKOPS_STATIC_DIR=/app/dist \
+    HACKOPS_LOG_FORMAT=json
 
 WORKDIR /app
 USER hackops:hackops

@@ -258,6 +258,9 @@ with open(".env.example") as f:
 for var in sorted(required_vars):
     if not example.get(var):
         err(f".env.example: {var} is required by docker-compose.yml but not defined")
+# The server refuses signing secrets shorter than 32 bytes (server/src/config.rs).
+if len(example.get("HACKOPS_JWT_SECRET", "")) < 32:
+    err(".env.example: HACKOPS_JWT_SECRET must be at least 32 bytes (the server refuses shorter)")
 
 # Caddyfile: proxies to every instance on its port, health-checks /readyz, listens on 8080.
 with open("deploy/Caddyfile") as f:

@@ -10,11 +10,14 @@
 #   setup          scripts/setup.sh (apt packages, wasm target, e2e npm deps, PostgreSQL, Redis)
 #   fmt            cargo fmt --all -- --check
 #   clippy         clippy -D warnings on the default members (all targets) and on the front end (wasm32)
+#                  (no --workspace on purpose: it would add the front end, built natively, to the
+#                  clippy and test stages; without it cargo takes default-members: shared,
+#                  migrations, server)
 #   wasm-check     cargo check -p hackops-shared --target wasm32-unknown-unknown (wasm-clean contract)
-#   test-sqlite    cargo test --workspace with HACKOPS_TEST_DB=sqlite
-#   test-postgres  cargo test --workspace with HACKOPS_TEST_DB=postgres against local PostgreSQL + Redis
+#   test-sqlite    cargo test (default members) with HACKOPS_TEST_DB=sqlite
+#   test-postgres  cargo test (default members) with HACKOPS_TEST_DB=postgres against local PostgreSQL + Redis
 #   frontend       scripts/build-frontend.sh (frontend/dist)
-#   build          cargo build -p hackops-server (the debug binary the e2e tests run)
+#   build          cargo build -p hackops-server --bins --tests (the debug binary the e2e tests run)
 #   e2e            Playwright in e2e/ against that binary, with Debian's Chromium
 #   compose        scripts/check-compose.sh (docker-compose.yml, Dockerfile, deploy/Caddyfile)
 #
@@ -52,7 +55,7 @@ stage_fmt() {
 }
 
 stage_clippy() {
-  cargo clippy --workspace --all-targets --locked -- -D warnings
+  cargo clippy --all-targets --locked -- -D warnings
   cargo clippy -p hackops-frontend --target wasm32-unknown-unknown \
     --target-dir "$FRONTEND_TARGET_DIR" --locked -- -D warnings
 }
@@ -65,7 +68,7 @@ stage_wasm-check() {
 }
 
 stage_test-sqlite() {
-  HACKOPS_TEST_DB=sqlite cargo test --workspace --locked 2>&1 | tee "$LOG_DIR/test-sqlite.log"
+  HACKOPS_TEST_DB=sqlite cargo test --locked 2>&1 | tee "$LOG_DIR/test-sqlite.log"
 }
 
 stage_test-postgres() {
@@ -74,7 +77,7 @@ stage_test-postgres() {
   redis_url="${HACKOPS_TEST_REDIS_URL:-redis://127.0.0.1:6379}"
   log "PostgreSQL: $pg_url  Redis: $redis_url"
   HACKOPS_TEST_DB=postgres HACKOPS_TEST_PG_URL="$pg_url" HACKOPS_TEST_REDIS_URL="$redis_url" \
-    cargo test --workspace --locked 2>&1 | tee "$LOG_DIR/test-postgres.log"
+    cargo test --locked 2>&1 | tee "$LOG_DIR/test-postgres.log"
 }
 
 stage_frontend() {
@@ -82,7 +85,10 @@ stage_frontend() {
   bash scripts/build-frontend.sh
 }
 
-stage_build() { cargo build -p hackops-server --locked; }
+# `--tests` makes cargo resolve features as `cargo test` did (dev-dependencies turn on more
+# features of hyper, tower, tower-http...), so after the test stages this is a no-op instead of
+# a second build of those crates and everything above them. Same binary, same code.
+stage_build() { cargo build -p hackops-server --bins --tests --locked; }
 
 stage_e2e() {
   [[ -x $HACKOPS_BIN ]] || die "$HACKOPS_BIN not found: run the 'build' stage first"
