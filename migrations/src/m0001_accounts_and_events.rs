@@ -273,7 +273,12 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new(RefreshTokens::Id).uuid().not_null().primary_key())
                     .col(ColumnDef::new(RefreshTokens::UserId).uuid().not_null())
                     .col(ColumnDef::new(RefreshTokens::FamilyId).uuid().not_null())
-                    .col(ColumnDef::new(RefreshTokens::TokenHash).string_len(64).not_null().unique_key())
+                    .col(
+                        ColumnDef::new(RefreshTokens::TokenHash)
+                            .string_len(64)
+                            .not_null()
+                            .unique_key(),
+                    )
                     .col(timestamp(RefreshTokens::ExpiresAt))
                     .col(timestamp(RefreshTokens::CreatedAt))
                     .col(ColumnDef::new(RefreshTokens::UsedAt).timestamp_with_time_zone().null())

@@ -17,7 +17,8 @@ pub enum EventRole {
 }
 
 impl EventRole {
-    pub const ALL: [EventRole; 3] = [EventRole::Organiser, EventRole::Judge, EventRole::Participant];
+    pub const ALL: [EventRole; 3] =
+        [EventRole::Organiser, EventRole::Judge, EventRole::Participant];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -58,14 +59,17 @@ impl RegisterRequest {
         let email = issues.check("email", Email::parse(&self.email));
         let password = issues.check("password", Password::parse(&self.password));
         let (min, max) = validation::DISPLAY_NAME;
-        let display_name = issues.check("display_name", validation::text(&self.display_name, min, max));
+        let display_name =
+            issues.check("display_name", validation::text(&self.display_name, min, max));
         match (email, password, display_name) {
-            (Some(email), Some(password), Some(display_name)) if issues.is_empty() => Ok(ValidRegistration {
-                email,
-                password,
-                display_name,
-                locale: self.locale.unwrap_or_default(),
-            }),
+            (Some(email), Some(password), Some(display_name)) if issues.is_empty() => {
+                Ok(ValidRegistration {
+                    email,
+                    password,
+                    display_name,
+                    locale: self.locale.unwrap_or_default(),
+                })
+            }
             _ => Err(issues),
         }
     }

@@ -85,7 +85,9 @@ impl ErrorCode {
             (MalformedJson, Lang::En) => "The request body is not valid JSON.",
             (MalformedJson, Lang::Fr) => "Le corps de la requête n'est pas du JSON valide.",
             (UnsupportedMediaType, Lang::En) => "Send the request body as application/json.",
-            (UnsupportedMediaType, Lang::Fr) => "Envoyez le corps de la requête en application/json.",
+            (UnsupportedMediaType, Lang::Fr) => {
+                "Envoyez le corps de la requête en application/json."
+            }
             (PayloadTooLarge, Lang::En) => "The request body is too large.",
             (PayloadTooLarge, Lang::Fr) => "Le corps de la requête est trop volumineux.",
             (ValidationFailed, Lang::En) => "Some fields are not valid.",

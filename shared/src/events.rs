@@ -161,14 +161,16 @@ impl CreateEventRequest {
         issues.check("ends_at", validation::event_dates(self.starts_at, self.ends_at));
         let venue = venue(&mut issues, self.venue.as_deref());
         match (title, description, timezone, venue) {
-            (Some(title), Some(description), Some(timezone), Some(venue)) if issues.is_empty() => Ok(ValidEvent {
-                title,
-                description,
-                timezone,
-                starts_at: self.starts_at,
-                ends_at: self.ends_at,
-                venue,
-            }),
+            (Some(title), Some(description), Some(timezone), Some(venue)) if issues.is_empty() => {
+                Ok(ValidEvent {
+                    title,
+                    description,
+                    timezone,
+                    starts_at: self.starts_at,
+                    ends_at: self.ends_at,
+                    venue,
+                })
+            }
             _ => Err(issues),
         }
     }
@@ -271,8 +273,14 @@ mod tests {
         let current = request().validate().expect("valid");
         let patch = UpdateEventRequest { title: Some("New title".into()), ..Default::default() };
         assert_eq!(patch.apply(&current).expect("valid").title, "New title");
-        let bad = UpdateEventRequest { ends_at: Some(datetime!(2026-12-01 00:00 UTC)), ..Default::default() };
-        assert_eq!(bad.apply(&current).expect_err("invalid").for_field("ends_at"), Some(FieldCode::EndsBeforeStart));
+        let bad = UpdateEventRequest {
+            ends_at: Some(datetime!(2026-12-01 00:00 UTC)),
+            ..Default::default()
+        };
+        assert_eq!(
+            bad.apply(&current).expect_err("invalid").for_field("ends_at"),
+            Some(FieldCode::EndsBeforeStart)
+        );
     }
 
     #[test]

@@ -1,0 +1,287 @@
+//! One typed configuration. Sources, weakest first: built-in defaults < environment
+//! variables (`HACKOPS_*`) < command-line flags (clap resolves env and flags). Secrets are
+//! redacted in `Debug`, so a config can be logged.
+
+use anyhow::{bail, Context};
+use base64::Engine;
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Where to keep data and which database to use (shared by `serve` and `migrate`).
+#[derive(clap::Args, Debug, Clone)]
+pub struct StorageArgs {
+    /// Directory for the SQLite database, uploaded files and the generated signing key.
+    #[arg(long, env = "HACKOPS_DATA_DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+    /// Database URL: `sqlite://path/to/file.db` or `postgres://user:pass@host/db`.
+    /// Default: a SQLite file `hackops.db` in the data directory.
+    #[arg(long, env = "HACKOPS_DATABASE_URL")]
+    pub database_url: Option<String>,
+}
+
+#[derive(clap::Args, Debug, Clone)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub storage: StorageArgs,
+    /// Address and port to listen on.
+    #[arg(long, env = "HACKOPS_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+    /// Redis URL for realtime fan-out between several instances (`redis://host:6379`).
+    /// Leave unset for the embedded, single-instance mode.
+    #[arg(long, env = "HACKOPS_REDIS_URL")]
+    pub redis_url: Option<String>,
+    /// The URL people use to reach this server (used in links and cookies).
+    /// Default: `http://<addr>`.
+    #[arg(long, env = "HACKOPS_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Comma-separated origins allowed to open websockets (default: the public URL's origin).
+    #[arg(long, env = "HACKOPS_ALLOWED_ORIGINS", value_delimiter = ',')]
+    pub allowed_origins: Vec<String>,
+    /// Directory of the built web app (`scripts/build-frontend.sh` writes `frontend/dist`).
+    /// Default: `frontend/dist` when it exists.
+    #[arg(long, env = "HACKOPS_STATIC_DIR")]
+    pub static_dir: Option<PathBuf>,
+    /// Secret that signs tokens (at least 32 bytes). Every instance of a deployment needs the
+    /// same one. Default: generated once and kept in `<data-dir>/jwt-secret`.
+    #[arg(long, env = "HACKOPS_JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+    /// Read the signing secret from this file instead.
+    #[arg(long, env = "HACKOPS_JWT_SECRET_FILE", conflicts_with = "jwt_secret")]
+    pub jwt_secret_file: Option<PathBuf>,
+    /// Lifetime of access tokens, in seconds.
+    #[arg(long, env = "HACKOPS_ACCESS_TOKEN_TTL", default_value_t = 900, value_parser = clap::value_parser!(u64).range(30..=86_400))]
+    pub access_token_ttl: u64,
+    /// Lifetime of refresh tokens (a session without activity), in seconds.
+    #[arg(long, env = "HACKOPS_REFRESH_TOKEN_TTL", default_value_t = 2_592_000, value_parser = clap::value_parser!(u64).range(60..=31_536_000))]
+    pub refresh_token_ttl: u64,
+    /// Sign-in attempts allowed per minute, per client address and per account.
+    #[arg(long, env = "HACKOPS_LOGIN_ATTEMPTS_PER_MINUTE", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub login_attempts_per_minute: u32,
+    /// Seed a demo organisation, event, challenges and accounts (idempotent).
+    #[arg(long, env = "HACKOPS_DEMO")]
+    pub demo: bool,
+}
+
+/// A secret that never shows in logs.
+#[derive(Clone)]
+pub struct Secret(Vec<u8>);
+
+impl Secret {
+    pub fn expose(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub addr: SocketAddr,
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    pub redis_url: Option<String>,
+    pub public_url: String,
+    pub allowed_origins: Vec<String>,
+    pub static_dir: Option<PathBuf>,
+    pub jwt_secret: Secret,
+    pub access_token_ttl: Duration,
+    pub refresh_token_ttl: Duration,
+    pub login_attempts_per_minute: u32,
+    pub demo: bool,
+}
+
+const MIN_SECRET_LEN: usize = 32;
+
+impl StorageArgs {
+    /// Creates the data directory and returns the database URL to use.
+    pub fn resolve(&self) -> anyhow::Result<(PathBuf, String)> {
+        std::fs::create_dir_all(&self.data_dir).with_context(|| {
+            format!("cannot create the data directory {}", self.data_dir.display())
+        })?;
+        let data_dir = self.data_dir.canonicalize().with_context(|| {
+            format!("cannot resolve the data directory {}", self.data_dir.display())
+        })?;
+        let url = match &self.database_url {
+            Some(url) => {
+                let scheme = url.split(':').next().unwrap_or_default();
+                if !matches!(scheme, "sqlite" | "postgres" | "postgresql") {
+                    bail!(
+                        "unsupported database URL `{}`: use sqlite://… or postgres://…",
+                        crate::db::redact_url(url)
+                    );
+                }
+                url.clone()
+            }
+            None => format!("sqlite://{}?mode=rwc", data_dir.join("hackops.db").display()),
+        };
+        Ok((data_dir, url))
+    }
+}
+
+fn check_http_url(what: &str, value: &str) -> anyhow::Result<String> {
+    let value = value.trim().trim_end_matches('/');
+    hackops_shared::validation::web_url(value)
+        .map_err(|_| anyhow::anyhow!("{what} `{value}` is not an http:// or https:// URL"))
+}
+
+/// The origin (`scheme://host[:port]`) of a URL.
+pub fn origin_of(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("http", url));
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    format!("{scheme}://{host}")
+}
+
+fn load_or_create_secret(path: &Path) -> anyhow::Result<Vec<u8>> {
+    if path.exists() {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        return base64::engine::general_purpose::STANDARD
+            .decode(text.trim())
+            .with_context(|| format!("{} is not a base64 secret", path.display()));
+    }
+    let mut bytes = vec![0u8; 64];
+    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut bytes);
+    let encoded = base64::engine::general_purpose::STANDARD.encode(&bytes);
+    write_private(path, &encoded)
+        .with_context(|| format!("cannot write the signing key to {}", path.display()))?;
+    tracing::info!(path = %path.display(), "generated a new token signing key");
+    Ok(bytes)
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file =
+        std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+    file.write_all(contents.as_bytes())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    std::fs::write(path, contents)
+}
+
+impl Config {
+    pub fn from_args(args: ServeArgs) -> anyhow::Result<Config> {
+        let (data_dir, database_url) = args.storage.resolve()?;
+        let public_url = match &args.public_url {
+            Some(url) => check_http_url("HACKOPS_PUBLIC_URL", url)?,
+            None => format!("http://{}", args.addr),
+        };
+        let allowed_origins = if args.allowed_origins.is_empty() {
+            vec![origin_of(&public_url)]
+        } else {
+            args.allowed_origins
+                .iter()
+                .map(|o| check_http_url("allowed origin", o).map(|u| origin_of(&u)))
+                .collect::<anyhow::Result<_>>()?
+        };
+        if let Some(url) = &args.redis_url {
+            if !(url.starts_with("redis://") || url.starts_with("rediss://")) {
+                bail!("HACKOPS_REDIS_URL must start with redis:// or rediss://");
+            }
+        }
+        let jwt_secret = match (&args.jwt_secret, &args.jwt_secret_file) {
+            (Some(secret), _) => secret.as_bytes().to_vec(),
+            (None, Some(file)) => std::fs::read_to_string(file)
+                .with_context(|| format!("cannot read the signing secret file {}", file.display()))?
+                .trim()
+                .as_bytes()
+                .to_vec(),
+            (None, None) => load_or_create_secret(&data_dir.join("jwt-secret"))?,
+        };
+        if jwt_secret.len() < MIN_SECRET_LEN {
+            bail!("the token signing secret must be at least {MIN_SECRET_LEN} bytes long");
+        }
+        let static_dir = match args.static_dir {
+            Some(dir) if !dir.join("index.html").is_file() => {
+                bail!("the static directory {} has no index.html: run `bash scripts/build-frontend.sh` first", dir.display())
+            }
+            Some(dir) => Some(dir),
+            None => Some(PathBuf::from("frontend/dist")).filter(|d| d.join("index.html").is_file()),
+        };
+        Ok(Config {
+            addr: args.addr,
+            data_dir,
+            database_url,
+            redis_url: args.redis_url,
+            public_url,
+            allowed_origins,
+            static_dir,
+            jwt_secret: Secret(jwt_secret),
+            access_token_ttl: Duration::from_secs(args.access_token_ttl),
+            refresh_token_ttl: Duration::from_secs(args.refresh_token_ttl),
+            login_attempts_per_minute: args.login_attempts_per_minute,
+            demo: args.demo,
+        })
+    }
+
+    /// Whether cookies must carry `Secure` (the public URL is HTTPS).
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        serve: ServeArgs,
+    }
+
+    fn parse(args: &[&str]) -> anyhow::Result<Config> {
+        let cli = Cli::try_parse_from(std::iter::once("hackops").chain(args.iter().copied()))?;
+        Config::from_args(cli.serve)
+    }
+
+    #[test]
+    fn defaults_are_the_embedded_mode_and_the_key_is_kept() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let data = dir.path().join("data");
+        let data_arg = data.to_str().expect("utf-8 path");
+        let config = parse(&["--data-dir", data_arg]).expect("config");
+        assert!(config.database_url.starts_with("sqlite://"));
+        assert!(config.redis_url.is_none());
+        assert_eq!(config.allowed_origins, vec!["http://127.0.0.1:8080".to_owned()]);
+        let again = parse(&["--data-dir", data_arg]).expect("config");
+        assert_eq!(
+            config.jwt_secret.expose(),
+            again.jwt_secret.expose(),
+            "the signing key is generated once"
+        );
+        assert!(!format!("{config:?}").contains(&format!("{:?}", config.jwt_secret.expose())));
+    }
+
+    #[test]
+    fn bad_values_are_refused_with_a_message() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let data = dir.path().to_str().expect("utf-8 path");
+        let err = parse(&["--data-dir", data, "--database-url", "mysql://x"]).expect_err("mysql");
+        assert!(err.to_string().contains("unsupported database URL"));
+        let err = parse(&["--data-dir", data, "--jwt-secret", "short"]).expect_err("short secret");
+        assert!(err.to_string().contains("at least 32 bytes"));
+        let err = parse(&["--data-dir", data, "--public-url", "ftp://x"]).expect_err("bad url");
+        assert!(err.to_string().contains("not an http"));
+        let err =
+            parse(&["--data-dir", data, "--redis-url", "localhost:6379"]).expect_err("bad redis");
+        assert!(err.to_string().contains("redis://"));
+        assert!(parse(&["--addr", "not-an-address"]).is_err());
+    }
+
+    #[test]
+    fn origins_are_reduced_to_scheme_and_host() {
+        assert_eq!(origin_of("https://hack.city.example/path?q"), "https://hack.city.example");
+        assert_eq!(origin_of("http://127.0.0.1:8080"), "http://127.0.0.1:8080");
+    }
+}

@@ -1,0 +1,9 @@
+//! sea-orm entities, written by hand to match `migrations/`. Only features' `repo.rs` use them.
+
+pub mod challenges;
+pub mod event_roles;
+pub mod events;
+pub mod organisation_members;
+pub mod organisations;
+pub mod refresh_tokens;
+pub mod users;

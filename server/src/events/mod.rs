@@ -1,0 +1,5 @@
+//! Events (one hackathon each) and their challenges. `routes` → `service` → `repo`.
+
+pub mod repo;
+pub mod routes;
+pub mod service;

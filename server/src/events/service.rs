@@ -1,0 +1,210 @@
+//! Event rules: who sees which event, creation with its organiser role, edits.
+
+use super::repo::{self, Challenge, Event, NewChallenge};
+use crate::auth::policy::{authorize, Action, Principal};
+use crate::auth::service::grant_event_role;
+use crate::error::{AppError, AppResult};
+use crate::organisations::service as organisations;
+use hackops_shared::auth::EventRole;
+use hackops_shared::error::{ErrorCode, FieldCode};
+use hackops_shared::events::{
+    ChallengeDto, ChallengeList, CreateEventRequest, EventDto, EventList, EventPhase,
+    UpdateEventRequest, ValidEvent,
+};
+use hackops_shared::ids::{ChallengeId, EventId, OrganisationId};
+use hackops_shared::validation::slugify;
+use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
+use uuid::Uuid;
+
+fn phase_of(event: &Event) -> AppResult<EventPhase> {
+    EventPhase::parse(&event.phase).ok_or_else(|| {
+        AppError::Internal(anyhow::anyhow!("unknown phase `{}` in event {}", event.phase, event.id))
+    })
+}
+
+fn content_of(event: &Event) -> ValidEvent {
+    ValidEvent {
+        title: event.title.clone(),
+        description: event.description.clone(),
+        timezone: event.timezone.clone(),
+        starts_at: event.starts_at,
+        ends_at: event.ends_at,
+        venue: event.venue.clone(),
+    }
+}
+
+/// The server also checks that the time zone exists in its database.
+fn check_timezone(content: &ValidEvent) -> AppResult<()> {
+    content
+        .timezone
+        .parse::<chrono_tz::Tz>()
+        .map(|_| ())
+        .map_err(|_| AppError::field("timezone", FieldCode::InvalidTimezone))
+}
+
+async fn to_dtos(db: &impl ConnectionTrait, events: Vec<Event>) -> AppResult<Vec<EventDto>> {
+    let ids: Vec<Uuid> = events.iter().map(|e| e.id).collect();
+    let org_ids: Vec<Uuid> = events.iter().map(|e| e.organisation_id).collect();
+    let orgs = organisations::summaries(db, org_ids).await?;
+    let counts = repo::challenge_counts(db, ids).await?;
+    events
+        .into_iter()
+        .map(|event| {
+            let organisation = orgs.get(&event.organisation_id).cloned().ok_or_else(|| {
+                AppError::Internal(anyhow::anyhow!("event {} has no organisation", event.id))
+            })?;
+            Ok(EventDto {
+                id: EventId(event.id),
+                phase: phase_of(&event)?,
+                challenge_count: counts.get(&event.id).copied().unwrap_or(0),
+                slug: event.slug,
+                organisation,
+                title: event.title,
+                description: event.description,
+                timezone: event.timezone,
+                starts_at: event.starts_at,
+                ends_at: event.ends_at,
+                venue: event.venue,
+                created_at: event.created_at,
+                updated_at: event.updated_at,
+            })
+        })
+        .collect()
+}
+
+async fn one_dto(db: &impl ConnectionTrait, event: Event) -> AppResult<EventDto> {
+    to_dtos(db, vec![event])
+        .await?
+        .pop()
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("event vanished")))
+}
+
+/// Events the caller may see, soonest first. Drafts only reach their organisers and judges.
+pub async fn list(db: &DatabaseConnection, principal: Option<&Principal>) -> AppResult<EventList> {
+    let mut visible = Vec::new();
+    for event in repo::list(db).await? {
+        let action = Action::ViewEvent { event: EventId(event.id), phase: phase_of(&event)? };
+        if crate::auth::policy::allows(principal, action) {
+            visible.push(event);
+        }
+    }
+    Ok(EventList { items: to_dtos(db, visible).await? })
+}
+
+/// Loads an event the caller may see. Events they may not see do not exist for them (404).
+async fn visible(
+    db: &impl ConnectionTrait,
+    principal: Option<&Principal>,
+    id: EventId,
+) -> AppResult<Event> {
+    let event = repo::find(db, id.0).await?.ok_or(ErrorCode::NotFound)?;
+    let action = Action::ViewEvent { event: id, phase: phase_of(&event)? };
+    if !crate::auth::policy::allows(principal, action) {
+        return Err(ErrorCode::NotFound.into());
+    }
+    Ok(event)
+}
+
+pub async fn get(
+    db: &DatabaseConnection,
+    principal: Option<&Principal>,
+    id: EventId,
+) -> AppResult<EventDto> {
+    let event = visible(db, principal, id).await?;
+    one_dto(db, event).await
+}
+
+/// Creates a draft event; its creator becomes its organiser.
+pub async fn create(
+    db: &DatabaseConnection,
+    principal: &Principal,
+    request: CreateEventRequest,
+) -> AppResult<EventDto> {
+    let content = request.validate()?;
+    check_timezone(&content)?;
+    let organisation = match request.organisation_id {
+        Some(org) => org,
+        None => match principal.organisations.iter().collect::<Vec<_>>().as_slice() {
+            [only] => **only,
+            _ => return Err(AppError::field("organisation_id", FieldCode::Required)),
+        },
+    };
+    authorize(Some(principal), Action::CreateEvent { organisation })?;
+    let user = principal.user_id.ok_or(ErrorCode::Unauthenticated)?;
+    let txn = db.begin().await?;
+    let event = insert_event(&txn, organisation, content, EventPhase::Draft).await?;
+    grant_event_role(&txn, event.id, user.0, EventRole::Organiser).await?;
+    let dto = one_dto(&txn, event).await?;
+    txn.commit().await?;
+    tracing::info!(event_id = %dto.id, "event created");
+    Ok(dto)
+}
+
+pub(crate) async fn insert_event(
+    db: &impl ConnectionTrait,
+    organisation: OrganisationId,
+    content: ValidEvent,
+    phase: EventPhase,
+) -> AppResult<Event> {
+    let slug = crate::db::unique_slug(&slugify(&content.title), "event", |candidate| async move {
+        Ok(repo::find_by_slug(db, &candidate).await?.is_some())
+    })
+    .await?;
+    Ok(repo::insert(db, organisation.0, slug, content, phase).await?)
+}
+
+/// Applies a partial update; the merged event must still be valid as a whole.
+pub async fn update(
+    db: &DatabaseConnection,
+    principal: &Principal,
+    id: EventId,
+    patch: UpdateEventRequest,
+) -> AppResult<EventDto> {
+    let txn = db.begin().await?;
+    let event = visible(&txn, Some(principal), id).await?;
+    authorize(Some(principal), Action::UpdateEvent { event: id })?;
+    let content = patch.apply(&content_of(&event))?;
+    check_timezone(&content)?;
+    let event = repo::update(&txn, event, content).await?;
+    let dto = one_dto(&txn, event).await?;
+    txn.commit().await?;
+    Ok(dto)
+}
+
+fn challenge_dto(c: Challenge) -> ChallengeDto {
+    ChallengeDto {
+        id: ChallengeId(c.id),
+        event_id: EventId(c.event_id),
+        title: c.title,
+        summary: c.summary,
+        description: c.description,
+        prize: c.prize,
+        position: c.position,
+    }
+}
+
+pub async fn challenges(
+    db: &DatabaseConnection,
+    principal: Option<&Principal>,
+    id: EventId,
+) -> AppResult<ChallengeList> {
+    let event = visible(db, principal, id).await?;
+    Ok(ChallengeList {
+        items: repo::challenges_of(db, event.id).await?.into_iter().map(challenge_dto).collect(),
+    })
+}
+
+pub(crate) async fn add_challenge(
+    db: &impl ConnectionTrait,
+    event: EventId,
+    new: NewChallenge<'_>,
+) -> AppResult<ChallengeDto> {
+    Ok(challenge_dto(repo::insert_challenge(db, event.0, new).await?))
+}
+
+pub(crate) async fn find_by_slug(
+    db: &impl ConnectionTrait,
+    slug: &str,
+) -> AppResult<Option<EventId>> {
+    Ok(repo::find_by_slug(db, slug).await?.map(|e| EventId(e.id)))
+}

@@ -1,0 +1,22 @@
+//! The Hackops server.
+//!
+//! - [`app`]: state, router assembly, `Application { build, port, run_until_stopped }`.
+//! - [`config`]: the one typed configuration (flags > env > defaults).
+//! - [`error`]: `AppError`, turned into `{code, message, details}` bodies.
+//! - [`http`]: JSON extractor, request language, middleware, the single-page app.
+//! - [`auth`], [`organisations`], [`events`]: features, each `routes` → `service` → `repo`.
+//! - [`db`]: connection, migrations, entities. [`ops`]: probes and metrics.
+//! - [`openapi`]: the OpenAPI 3.1 document. [`demo`]: the `--demo` seed.
+
+pub mod app;
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod events;
+pub mod http;
+pub mod openapi;
+pub mod ops;
+pub mod organisations;
+pub mod telemetry;
