@@ -1,0 +1,69 @@
+//! The router and the page layout around every route.
+
+use crate::components::footer::SiteFooter;
+use crate::components::header::{SiteHeader, SkipLink};
+use crate::components::status::{Announcer, LiveRegion};
+use crate::i18n::I18n;
+use crate::pages::event::EventPage;
+use crate::pages::home::HomePage;
+use crate::pages::not_found::NotFoundPage;
+use crate::pages::sign_in::SignInPage;
+use crate::pages::sign_up::SignUpPage;
+use crate::session::Session;
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::hooks::use_location;
+use leptos_router::path;
+use wasm_bindgen::JsCast;
+
+#[component]
+pub fn App() -> impl IntoView {
+    let i18n = I18n::detect();
+    provide_context(i18n);
+    let session = Session::new(i18n);
+    provide_context(session);
+    provide_context(Announcer::new());
+    session.start();
+
+    view! {
+        <Router>
+            <FocusOnNavigation />
+            <SkipLink />
+            <SiteHeader />
+            <main id="main" class="site-main" tabindex="-1">
+                <Routes fallback=NotFoundPage>
+                    <Route path=path!("/") view=HomePage />
+                    <Route path=path!("/events/:id") view=EventPage />
+                    <Route path=path!("/sign-in") view=SignInPage />
+                    <Route path=path!("/sign-up") view=SignUpPage />
+                </Routes>
+            </main>
+            <SiteFooter />
+            <LiveRegion />
+        </Router>
+    }
+}
+
+/// Puts keyboard focus on the main content.
+pub fn focus_main() {
+    if let Some(main) = document()
+        .get_element_by_id("main")
+        .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = main.focus();
+    }
+}
+
+/// After a client-side navigation, screen-reader and keyboard users start at the new
+/// page's content, as after a full page load.
+#[component]
+fn FocusOnNavigation() -> impl IntoView {
+    let location = use_location();
+    Effect::new(move |previous: Option<String>| {
+        let path = location.pathname.get();
+        if previous.is_some_and(|p| p != path) {
+            request_animation_frame(focus_main);
+        }
+        path
+    });
+}

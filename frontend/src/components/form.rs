@@ -1,0 +1,227 @@
+//! Form state and labelled inputs with their inline errors.
+
+use crate::api::ApiError;
+use crate::components::status::Spinner;
+use crate::i18n::{use_i18n, Texts};
+use hackops_shared::error::FieldCode;
+use hackops_shared::validation::Issues;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// What the banner above a form says.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Banner {
+    /// The browser-side rules refused some fields.
+    Invalid,
+    /// The server refused the request.
+    Failed(ApiError),
+}
+
+/// Field errors, the banner and the pending flag of one form.
+#[derive(Clone, Copy)]
+pub struct FormState {
+    errors: RwSignal<Vec<(String, FieldCode)>>,
+    banner: RwSignal<Option<Banner>>,
+    pending: RwSignal<bool>,
+}
+
+impl FormState {
+    pub fn new() -> Self {
+        Self {
+            errors: RwSignal::new(Vec::new()),
+            banner: RwSignal::new(None),
+            pending: RwSignal::new(false),
+        }
+    }
+
+    pub fn error(self, field: &str) -> Option<FieldCode> {
+        self.errors.with(|errors| errors.iter().find(|(f, _)| f == field).map(|(_, c)| *c))
+    }
+
+    fn clear_field(self, field: &str) {
+        if self.errors.with_untracked(|e| e.iter().any(|(f, _)| f == field)) {
+            self.errors.update(|errors| errors.retain(|(f, _)| f != field));
+        }
+    }
+
+    pub fn is_pending(self) -> bool {
+        self.pending.get()
+    }
+
+    /// Starts a submission; false when one is already under way.
+    pub fn begin(self) -> bool {
+        if self.pending.get_untracked() {
+            return false;
+        }
+        self.errors.set(Vec::new());
+        self.banner.set(None);
+        self.pending.set(true);
+        true
+    }
+
+    /// Shows the browser-side refusals and focuses the first bad field.
+    pub fn refuse(self, issues: Issues) {
+        self.pending.set(false);
+        self.errors.set(issues.0.iter().map(|i| (i.field.to_string(), i.code)).collect());
+        self.banner.set(Some(Banner::Invalid));
+        focus_first_invalid();
+    }
+
+    /// Shows a server refusal: its field details inline, its code in the banner.
+    pub fn fail(self, error: ApiError) {
+        self.pending.set(false);
+        if let ApiError::Api { body, .. } = &error {
+            self.errors.set(body.details.iter().map(|d| (d.field.clone(), d.code)).collect());
+        }
+        let has_fields = self.errors.with_untracked(|e| !e.is_empty());
+        self.banner.set(Some(Banner::Failed(error)));
+        if has_fields {
+            focus_first_invalid();
+        }
+    }
+
+    pub fn done(self) {
+        self.pending.set(false);
+    }
+}
+
+fn focus_first_invalid() {
+    request_animation_frame(|| {
+        let target = document()
+            .query_selector("form [aria-invalid='true']")
+            .ok()
+            .flatten()
+            .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
+        if let Some(el) = target {
+            let _ = el.focus();
+        }
+    });
+}
+
+/// The error banner of a form (role="alert", so it is read out when it appears).
+#[component]
+pub fn FormBanner(form: FormState) -> impl IntoView {
+    let i18n = use_i18n();
+    move || {
+        form.banner.get().map(|banner| {
+            let text = move || match &banner {
+                Banner::Invalid => i18n.t().form_has_errors,
+                Banner::Failed(error) => error.message(i18n.lang()),
+            };
+            view! {
+                <div class="alert alert-error" role="alert" data-testid="form-error">
+                    <svg class="icon alert-icon" viewBox="0 0 24 24" aria-hidden="true">
+                        <circle cx="12" cy="12" r="9" />
+                        <path d="M12 7.5v5.5M12 16.5v.01" />
+                    </svg>
+                    <p>{text}</p>
+                </div>
+            }
+        })
+    }
+}
+
+/// A labelled input with its hint and its inline error.
+#[component]
+pub fn TextField(
+    form: FormState,
+    /// The JSON field name, as in the server's error details.
+    name: &'static str,
+    label: fn(&Texts) -> &'static str,
+    #[prop(optional)] hint: Option<fn(&Texts) -> &'static str>,
+    /// The input type: text, email, password.
+    input_type: &'static str,
+    autocomplete: &'static str,
+    value: RwSignal<String>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = format!("field-{name}");
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let error = move || form.error(name);
+    let described_by = {
+        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
+        move || {
+            let mut ids = Vec::new();
+            if error().is_some() {
+                ids.push(error_id.clone());
+            }
+            if hint.is_some() {
+                ids.push(hint_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field" class:field-invalid=move || error().is_some()>
+            <label for=id.clone()>{move || label(i18n.t())}</label>
+            {hint
+                .map(|hint| {
+                    view! {
+                        <p class="field-hint" id=hint_id.clone()>
+                            {move || hint(i18n.t())}
+                        </p>
+                    }
+                })}
+            {
+                let error_id = error_id.clone();
+                move || {
+                    error()
+                        .map(|code| {
+                            view! {
+                                <p class="field-error" id=error_id.clone()>
+                                    <svg class="icon" viewBox="0 0 24 24" aria-hidden="true">
+                                        <circle cx="12" cy="12" r="9" />
+                                        <path d="M12 7.5v5.5M12 16.5v.01" />
+                                    </svg>
+                                    {code.message(i18n.lang())}
+                                </p>
+                            }
+                        })
+                }
+            }
+            <input
+                id=id
+                name=name
+                type=input_type
+                autocomplete=autocomplete
+                required=true
+                spellcheck="false"
+                aria-invalid=move || error().map(|_| "true")
+                aria-describedby=described_by
+                bind:value=value
+                on:input=move |_| form.clear_field(name)
+            />
+        </div>
+    }
+}
+
+/// The submit button: disabled with a spinner while the request is under way.
+#[component]
+pub fn SubmitButton(
+    form: FormState,
+    label: fn(&Texts) -> &'static str,
+    pending_label: fn(&Texts) -> &'static str,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <button
+            type="submit"
+            class="btn btn-primary btn-block"
+            disabled=move || form.is_pending()
+            aria-busy=move || form.is_pending().then_some("true")
+        >
+            {move || {
+                if form.is_pending() {
+                    view! {
+                        <Spinner />
+                        <span>{pending_label(i18n.t())}</span>
+                    }
+                        .into_any()
+                } else {
+                    view! { <span>{label(i18n.t())}</span> }.into_any()
+                }
+            }}
+        </button>
+    }
+}

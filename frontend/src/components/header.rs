@@ -1,0 +1,157 @@
+use crate::components::status::use_announcer;
+use crate::i18n::use_i18n;
+use crate::session::use_session;
+use hackops_shared::lang::Lang;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+
+/// Moves keyboard focus to the main content (the first thing a keyboard user can reach).
+#[component]
+pub fn SkipLink() -> impl IntoView {
+    let i18n = use_i18n();
+    let focus_main = move |ev: leptos::ev::MouseEvent| {
+        ev.prevent_default();
+        crate::app::focus_main();
+    };
+    view! {
+        <a class="skip-link" href="#main" rel="external" on:click=focus_main>
+            {move || i18n.t().skip_to_content}
+        </a>
+    }
+}
+
+#[component]
+pub fn SiteHeader() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <header class="site-header">
+            <div class="container header-inner">
+                <a href="/" class="brand">
+                    <Logo />
+                    <span class="brand-name">"Hackops"</span>
+                </a>
+                <nav class="main-nav" aria-label=move || i18n.t().main_nav>
+                    <A href="/" exact=true>
+                        {move || i18n.t().nav_events}
+                    </A>
+                </nav>
+                <div class="header-tools">
+                    <LanguageSwitch />
+                    <AccountArea />
+                </div>
+            </div>
+        </header>
+    }
+}
+
+#[component]
+fn Logo() -> impl IntoView {
+    view! {
+        <svg class="brand-logo" viewBox="0 0 32 32" aria-hidden="true" focusable="false">
+            <rect class="brand-logo-bg" width="32" height="32" rx="8" />
+            <rect class="brand-logo-bar" x="8" y="16" width="4" height="8" rx="1" />
+            <rect class="brand-logo-bar" x="14" y="11" width="4" height="13" rx="1" />
+            <rect class="brand-logo-accent" x="20" y="7" width="4" height="17" rx="1" />
+        </svg>
+    }
+}
+
+/// Two toggle buttons; each names its language in that language.
+#[component]
+fn LanguageSwitch() -> impl IntoView {
+    let i18n = use_i18n();
+    let button = move |lang: Lang, short: &'static str, name: &'static str| {
+        view! {
+            <button
+                type="button"
+                class="lang-button"
+                lang=lang.code()
+                aria-label=name
+                aria-pressed=move || (i18n.lang() == lang).to_string()
+                on:click=move |_| i18n.set(lang)
+            >
+                {short}
+            </button>
+        }
+    };
+    view! {
+        <div class="lang-switch" role="group" aria-label=move || i18n.t().language>
+            {button(Lang::En, "EN", "English")}
+            {button(Lang::Fr, "FR", "Français")}
+        </div>
+    }
+}
+
+#[component]
+fn AccountArea() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let announcer = use_announcer();
+    let signing_out = RwSignal::new(false);
+    let sign_out = move |_| {
+        if signing_out.get_untracked() {
+            return;
+        }
+        signing_out.set(true);
+        spawn_local(async move {
+            session.sign_out().await;
+            signing_out.set(false);
+            announcer.say(i18n.texts_untracked().signed_out);
+        });
+    };
+    view! {
+        <div class="account" aria-label=move || i18n.t().account role="group">
+            {move || {
+                if !session.is_ready() {
+                    view! {
+                        <span class="account-pending">
+                            <span class="visually-hidden">{i18n.t().checking_session}</span>
+                        </span>
+                    }
+                        .into_any()
+                } else if let Some(user) = session.user() {
+                    view! {
+                        <span class="account-user">
+                            <span class="avatar" aria-hidden="true">
+                                {initials(&user.display_name)}
+                            </span>
+                            <span class="visually-hidden">{i18n.t().signed_in_as} " "</span>
+                            <span class="account-name" data-testid="account-name">
+                                {user.display_name.clone()}
+                            </span>
+                        </span>
+                        <button
+                            type="button"
+                            class="btn btn-ghost btn-small"
+                            on:click=sign_out
+                            disabled=move || signing_out.get()
+                        >
+                            {move || i18n.t().sign_out}
+                        </button>
+                    }
+                        .into_any()
+                } else {
+                    view! {
+                        <a href="/sign-in" class="btn btn-ghost btn-small">
+                            {move || i18n.t().sign_in}
+                        </a>
+                        <a href="/sign-up" class="btn btn-primary btn-small">
+                            {move || i18n.t().sign_up}
+                        </a>
+                    }
+                        .into_any()
+                }
+            }}
+        </div>
+    }
+}
+
+/// "Awa Diop" → "AD"; one letter for a single name.
+fn initials(name: &str) -> String {
+    name.split_whitespace()
+        .filter_map(|w| w.chars().next())
+        .take(2)
+        .flat_map(char::to_uppercase)
+        .collect()
+}

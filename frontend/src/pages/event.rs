@@ -1,0 +1,243 @@
+use crate::api;
+use crate::components::phase_badge::PhaseBadge;
+use crate::components::rich_text::RichText;
+use crate::components::status::{use_title, LoadError, Loading};
+use crate::format::{date_range, Detail};
+use crate::i18n::use_i18n;
+use crate::pages::not_found::NotFound;
+use crate::session::use_session;
+use hackops_shared::auth::EventRole;
+use hackops_shared::error::ErrorCode;
+use hackops_shared::events::{ChallengeDto, EventDto};
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn EventPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
+
+    let event = LocalResource::new(move || {
+        let id = id.get();
+        async move { api::events::one(&id, i18n.lang_untracked()).await }
+    });
+    let challenges = LocalResource::new(move || {
+        let id = id.get();
+        async move { api::events::challenges(&id, i18n.lang_untracked()).await }
+    });
+    // The signed-in person's role in this event, from /me (refreshing the token if needed).
+    let signed_in = Memo::new(move |_| session.user().map(|u| u.id));
+    let role = LocalResource::new(move || {
+        let user = signed_in.get();
+        let id = id.get();
+        async move {
+            user?;
+            let lang = i18n.lang_untracked();
+            let me = session
+                .authorized(|token| async move { api::auth::me(lang, &token).await })
+                .await
+                .ok()?;
+            me.event_roles.into_iter().find(|r| r.event_id.to_string() == id).map(|r| r.role)
+        }
+    });
+
+    use_title(move || match event.get() {
+        Some(Ok(e)) => e.title,
+        Some(Err(e)) if e.is(ErrorCode::NotFound) => i18n.t().event_not_found_title.to_owned(),
+        _ => i18n.t().loading.to_owned(),
+    });
+
+    let retry = Callback::new(move |()| {
+        event.refetch();
+        challenges.refetch();
+    });
+
+    move || match event.get() {
+        None => view! {
+            <div class="container section">
+                <Loading label=|t| t.event_loading />
+            </div>
+        }
+        .into_any(),
+        Some(Err(error)) if error.is(ErrorCode::NotFound) => {
+            view! { <NotFound title=|t| t.event_not_found_title text=|t| t.event_not_found_text /> }
+                .into_any()
+        }
+        Some(Err(error)) => view! {
+            <div class="container section">
+                <LoadError error retry />
+            </div>
+        }
+        .into_any(),
+        Some(Ok(e)) => view! {
+            <EventView event=e challenges role=Signal::derive(move || role.get().flatten()) />
+        }
+        .into_any(),
+    }
+}
+
+#[component]
+fn EventView(
+    event: EventDto,
+    challenges: LocalResource<Result<hackops_shared::events::ChallengeList, api::ApiError>>,
+    role: Signal<Option<EventRole>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let (start, end) = (event.starts_at, event.ends_at);
+    let zone = event.timezone.clone();
+    let dates = {
+        let zone = zone.clone();
+        move || date_range(start, end, i18n.t().locale, &zone, Detail::DaysAndTimes)
+    };
+    let venue = event.venue.clone();
+    let description = event.description.clone();
+    let show_join = move || session.is_ready() && session.user().is_none();
+
+    let challenge_list = move || match challenges.get() {
+        None => view! { <Loading label=|t| t.challenges_loading /> }.into_any(),
+        Some(Err(error)) => {
+            let retry = Callback::new(move |()| challenges.refetch());
+            view! { <LoadError error retry /> }.into_any()
+        }
+        Some(Ok(list)) if list.items.is_empty() => view! {
+            <p class="empty-state">{move || i18n.t().challenges_empty}</p>
+        }
+        .into_any(),
+        Some(Ok(list)) => {
+            let mut items = list.items;
+            items.sort_by_key(|c| c.position);
+            view! {
+                <ol class="challenge-list" data-testid="challenge-list">
+                    {items.into_iter().map(|c| view! { <ChallengeCard challenge=c /> }).collect_view()}
+                </ol>
+            }
+            .into_any()
+        }
+    };
+
+    view! {
+        <div class="event-hero">
+            <div class="container">
+                <nav class="breadcrumb" aria-label=move || i18n.t().breadcrumb>
+                    <ol>
+                        <li>
+                            <a href="/">{move || i18n.t().all_events}</a>
+                        </li>
+                        <li aria-current="page">{event.title.clone()}</li>
+                    </ol>
+                </nav>
+                <p class="event-org">
+                    <span>{move || i18n.t().organised_by}</span>
+                    " "
+                    <strong>{event.organisation.name.clone()}</strong>
+                </p>
+                <h1>{event.title.clone()}</h1>
+                <p class="event-badges">
+                    <PhaseBadge phase=event.phase />
+                    {move || {
+                        role.get()
+                            .map(|r| {
+                                view! {
+                                    <span class="badge badge-role">
+                                        {move || i18n.t().your_role} {move || i18n.t().colon} {move || i18n.t().role(r)}
+                                    </span>
+                                }
+                            })
+                    }}
+                </p>
+            </div>
+        </div>
+        <div class="container event-layout">
+            <div class="event-main">
+                <section class="panel" aria-labelledby="about-heading">
+                    <h2 id="about-heading">{move || i18n.t().about_event}</h2>
+                    {if description.trim().is_empty() {
+                        view! { <p class="muted">{move || i18n.t().no_description}</p> }.into_any()
+                    } else {
+                        view! { <RichText source=description /> }.into_any()
+                    }}
+                </section>
+                <section class="event-challenges" aria-labelledby="challenges-heading">
+                    <h2 id="challenges-heading">
+                        {move || i18n.t().challenges_heading}
+                        <span class="count-pill">{event.challenge_count}</span>
+                    </h2>
+                    {challenge_list}
+                </section>
+            </div>
+            <aside class="event-aside">
+                <dl class="facts panel">
+                    <div>
+                        <dt>{move || i18n.t().event_phase}</dt>
+                        <dd>{move || event.phase.label(i18n.lang())}</dd>
+                    </div>
+                    <div>
+                        <dt>{move || i18n.t().event_dates}</dt>
+                        <dd>{dates}</dd>
+                    </div>
+                    <div>
+                        <dt>{move || i18n.t().event_timezone}</dt>
+                        <dd>{zone.replace('_', " ")}</dd>
+                    </div>
+                    <div>
+                        <dt>{move || i18n.t().event_venue}</dt>
+                        <dd>
+                            {match venue {
+                                Some(v) => v.into_any(),
+                                None => view! { <span class="muted">{move || i18n.t().venue_tba}</span> }.into_any(),
+                            }}
+                        </dd>
+                    </div>
+                </dl>
+                <Show when=show_join>
+                    <div class="panel panel-accent join-box">
+                        <h2>{move || i18n.t().join_cta_title}</h2>
+                        <p>{move || i18n.t().join_cta_text}</p>
+                        <a href="/sign-up" class="btn btn-primary btn-block">
+                            {move || i18n.t().home_cta_sign_up}
+                        </a>
+                    </div>
+                </Show>
+            </aside>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn ChallengeCard(challenge: ChallengeDto) -> impl IntoView {
+    let i18n = use_i18n();
+    let has_details = !challenge.description.trim().is_empty();
+    view! {
+        <li class="challenge-card">
+            <h3>{challenge.title.clone()}</h3>
+            <p class="challenge-summary">{challenge.summary.clone()}</p>
+            {challenge
+                .prize
+                .clone()
+                .map(|prize| {
+                    view! {
+                        <p class="challenge-prize">
+                            <svg class="icon" viewBox="0 0 24 24" aria-hidden="true">
+                                <path d="M8 4h8v5a4 4 0 0 1-8 0zM8 6H5a3 3 0 0 0 3 4M16 6h3a3 3 0 0 1-3 4M12 13v4M8 20h8" />
+                            </svg>
+                            <span class="challenge-prize-label">{move || i18n.t().prize} {move || i18n.t().colon}</span>
+                            <span>{prize}</span>
+                        </p>
+                    }
+                })}
+            {has_details
+                .then(|| {
+                    view! {
+                        <details class="challenge-details">
+                            <summary>{move || i18n.t().challenge_details}</summary>
+                            <RichText source=challenge.description.clone() heading_base=3 />
+                        </details>
+                    }
+                })}
+        </li>
+    }
+}

@@ -1,0 +1,84 @@
+use crate::api;
+use crate::components::event_card::EventCard;
+use crate::components::status::{use_title, LoadError, Loading};
+use crate::i18n::use_i18n;
+use crate::session::use_session;
+use leptos::prelude::*;
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    use_title(move || i18n.t().nav_events.to_owned());
+    // Event content is not translated by the server: no refetch on a language switch.
+    let events = LocalResource::new(move || api::events::list(i18n.lang_untracked()));
+    let retry = Callback::new(move |()| events.refetch());
+    let show_sign_up = move || session.is_ready() && session.user().is_none();
+
+    let list = move || match events.get() {
+        None => view! { <Loading label=|t| t.events_loading cards=3 /> }.into_any(),
+        Some(Err(error)) => view! { <LoadError error retry /> }.into_any(),
+        Some(Ok(list)) if list.items.is_empty() => view! {
+            <p class="empty-state">{move || i18n.t().events_empty}</p>
+        }
+        .into_any(),
+        Some(Ok(list)) => {
+            let count = list.items.len();
+            view! {
+                <p class="section-meta" aria-live="polite">
+                    {move || (i18n.t().events_count)(count)}
+                </p>
+                <ul class="card-grid" data-testid="event-list">
+                    {list
+                        .items
+                        .into_iter()
+                        .map(|event| view! { <EventCard event /> })
+                        .collect_view()}
+                </ul>
+            }
+            .into_any()
+        }
+    };
+
+    view! {
+        <section class="hero">
+            <div class="container hero-inner">
+                <div class="hero-text">
+                    <p class="kicker">{move || i18n.t().home_kicker}</p>
+                    <h1>{move || i18n.t().home_title}</h1>
+                    <p class="lead">{move || i18n.t().home_lead}</p>
+                    <Show when=show_sign_up>
+                        <p class="hero-actions">
+                            <a href="/sign-up" class="btn btn-accent btn-large">
+                                {move || i18n.t().home_cta_sign_up}
+                            </a>
+                        </p>
+                    </Show>
+                </div>
+                <ul class="hero-points">
+                    {(0..3)
+                        .map(|i| {
+                            view! {
+                                <li>
+                                    <span class="hero-point-mark" aria-hidden="true">
+                                        {i + 1}
+                                    </span>
+                                    <span>
+                                        <strong>{move || i18n.t().home_points[i].0}</strong>
+                                        <span>{move || i18n.t().home_points[i].1}</span>
+                                    </span>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            </div>
+        </section>
+        <section class="container section" aria-labelledby="events-heading">
+            <div class="section-head">
+                <h2 id="events-heading">{move || i18n.t().events_heading}</h2>
+            </div>
+            {list}
+        </section>
+    }
+}

@@ -1,0 +1,31 @@
+use crate::components::status::use_title;
+use crate::i18n::use_i18n;
+use leptos::prelude::*;
+
+#[component]
+pub fn NotFoundPage() -> impl IntoView {
+    let i18n = use_i18n();
+    use_title(move || i18n.t().not_found_title.to_owned());
+    view! { <NotFound title=|t| t.not_found_title text=|t| t.not_found_text /> }
+}
+
+/// The "nothing here" panel, also used for an unknown event.
+#[component]
+pub fn NotFound(
+    title: fn(&crate::i18n::Texts) -> &'static str,
+    text: fn(&crate::i18n::Texts) -> &'static str,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="container narrow not-found">
+            <p class="not-found-code" aria-hidden="true">"404"</p>
+            <h1>{move || title(i18n.t())}</h1>
+            <p class="lead">{move || text(i18n.t())}</p>
+            <p>
+                <a href="/" class="btn btn-primary">
+                    {move || i18n.t().back_to_events}
+                </a>
+            </p>
+        </section>
+    }
+}
