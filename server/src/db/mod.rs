@@ -51,21 +51,6 @@ pub fn redact_url(url: &str) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::redact_url;
-
-    #[test]
-    fn passwords_never_reach_the_logs() {
-        assert_eq!(redact_url("postgres://hk:secret@db:5432/hk"), "postgres://hk:***@db:5432/hk");
-        assert_eq!(redact_url("postgres://root@127.0.0.1/x"), "postgres://root@127.0.0.1/x");
-        assert_eq!(
-            redact_url("sqlite:///data/hackops.db?mode=rwc"),
-            "sqlite:///data/hackops.db?mode=rwc"
-        );
-    }
-}
-
 /// The first free slug among `base`, `base-2`, `base-3`, … (`fallback` when `base` is empty).
 pub async fn unique_slug<F, Fut>(
     base: &str,
@@ -84,4 +69,19 @@ where
         }
     }
     unreachable!("u32 range exhausted while looking for a free slug")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact_url;
+
+    #[test]
+    fn passwords_never_reach_the_logs() {
+        assert_eq!(redact_url("postgres://hk:secret@db:5432/hk"), "postgres://hk:***@db:5432/hk");
+        assert_eq!(redact_url("postgres://root@127.0.0.1/x"), "postgres://root@127.0.0.1/x");
+        assert_eq!(
+            redact_url("sqlite:///data/hackops.db?mode=rwc"),
+            "sqlite:///data/hackops.db?mode=rwc"
+        );
+    }
 }

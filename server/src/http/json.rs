@@ -39,26 +39,23 @@ async fn read_body<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, App
     })
 }
 
-/// Decodes JSON, naming the offending field on a data error.
+/// Decodes JSON: a syntax error is `malformed_json` (400); a well-formed body of the wrong
+/// shape is `validation_failed` (422) naming the offending field.
 pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
+    let value: serde_json::Value =
+        serde_json::from_slice(bytes).map_err(|_| AppError::Api(ErrorCode::MalformedJson))?;
+    serde_path_to_error::deserialize(value).map_err(|err| {
         let path = err.path().to_string();
-        let inner = err.into_inner();
-        if !inner.is_data() {
-            return AppError::Api(ErrorCode::MalformedJson);
-        }
-        let message = inner.to_string();
-        let (field, code) =
-            match message.strip_prefix("missing field `").and_then(|rest| rest.split('`').next()) {
-                Some(missing) => (join_path(&path, missing), FieldCode::Required),
-                None => (path, FieldCode::InvalidValue),
-            };
+        let message = err.into_inner().to_string();
+        let (field, code) = match message
+            .strip_prefix("missing field `")
+            .and_then(|rest| rest.split('`').next())
+        {
+            Some(missing) => (join_path(&path, missing), FieldCode::Required),
+            None => (if path == "." { "body".to_owned() } else { path }, FieldCode::InvalidValue),
+        };
         AppError::Validation(vec![FieldIssue::new(field, code)])
-    })?;
-    // Trailing garbage after the JSON value is a syntax error too.
-    deserializer.end().map_err(|_| AppError::Api(ErrorCode::MalformedJson))?;
-    Ok(value)
+    })
 }
 
 fn join_path(path: &str, field: &str) -> String {
@@ -118,7 +115,9 @@ mod tests {
 
     #[test]
     fn broken_json_is_malformed() {
-        for body in [&b"{"[..], b"not json", b"{\"email\": \"a\"} trailing", b""] {
+        for body in
+            [&b"{"[..], b"not json", b"{\"email\": \"a\", \"password\": \"b\"} trailing", b""]
+        {
             let err = decode::<LoginRequest>(body).expect_err("must fail");
             assert_eq!(err.code(), ErrorCode::MalformedJson, "{:?}", String::from_utf8_lossy(body));
         }

@@ -17,8 +17,13 @@ pub fn router(static_dir: Option<&Path>) -> Router {
         return Router::new().fallback(not_built);
     };
     let index = ServeFile::new(dir.join("index.html")).precompressed_br().precompressed_gzip();
+    // A missing asset is a 404, never the app shell (which must not be cached as immutable).
+    let assets = ServeDir::new(dir.join("assets")).precompressed_br().precompressed_gzip();
     let files = ServeDir::new(dir).precompressed_br().precompressed_gzip().fallback(index);
-    Router::new().fallback_service(files).layer(middleware::from_fn(cache_headers))
+    Router::new()
+        .nest_service("/assets", assets)
+        .fallback_service(files)
+        .layer(middleware::from_fn(cache_headers))
 }
 
 async fn cache_headers(request: Request, next: Next) -> Response {

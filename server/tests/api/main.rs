@@ -1,1 +1,8 @@
-//! API integration tests (filled in next).
+//! API integration tests: one binary, a real server on a random port per test, against
+//! SQLite (default) or PostgreSQL + Redis (`HACKOPS_TEST_DB=postgres`).
+
+mod auth;
+mod events;
+mod helpers;
+mod ops;
+mod web;

@@ -1,0 +1,257 @@
+//! `spawn_app()`: a fresh server and a fresh database for every test.
+
+use hackops_server::app::Application;
+use hackops_server::config::{Config, ServeArgs, StorageArgs};
+use reqwest::header::HeaderMap;
+use reqwest::{Client, Response, StatusCode};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
+use serde_json::{json, Value};
+use std::path::PathBuf;
+use tempfile::TempDir;
+
+pub const TEST_SECRET: &str = "integration-test-secret-0123456789abcdef";
+pub const PASSWORD: &str = "a long enough password";
+
+pub struct TestApp {
+    pub address: String,
+
+    /// A browser-like client: keeps cookies.
+    pub client: Client,
+    pub db: DatabaseConnection,
+    pub public_url: String,
+    _data_dir: TempDir,
+    pg_database: Option<String>,
+}
+
+pub struct Options {
+    pub demo: bool,
+    pub login_attempts_per_minute: u32,
+    pub static_dir: Option<PathBuf>,
+    pub access_token_ttl: u64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            demo: false,
+            login_attempts_per_minute: 1000,
+            static_dir: None,
+            access_token_ttl: 900,
+        }
+    }
+}
+
+pub fn on_postgres() -> bool {
+    std::env::var("HACKOPS_TEST_DB").is_ok_and(|v| v == "postgres")
+}
+
+fn pg_base_url() -> String {
+    std::env::var("HACKOPS_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
+}
+
+pub fn redis_url() -> Option<String> {
+    on_postgres().then(|| {
+        std::env::var("HACKOPS_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into())
+    })
+}
+
+async fn admin_execute(sql: String) {
+    let admin = Database::connect(format!("{}/postgres", pg_base_url()))
+        .await
+        .expect("connect to PostgreSQL (is it running?)");
+    admin
+        .execute(Statement::from_string(admin.get_database_backend(), sql))
+        .await
+        .expect("admin statement");
+    admin.close().await.ok();
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(Options::default()).await
+}
+
+pub async fn spawn_app_with(options: Options) -> TestApp {
+    let data_dir = tempfile::tempdir().expect("tempdir");
+    let (database_url, pg_database) = if on_postgres() {
+        let name = format!("hackops_test_{}", uuid::Uuid::new_v4().simple());
+        admin_execute(format!("CREATE DATABASE {name}")).await;
+        (Some(format!("{}/{name}", pg_base_url())), Some(name))
+    } else {
+        (None, None)
+    };
+    let args = ServeArgs {
+        storage: StorageArgs { data_dir: data_dir.path().to_owned(), database_url },
+        addr: "127.0.0.1:0".parse().expect("addr"),
+        redis_url: redis_url(),
+        public_url: None,
+        allowed_origins: vec![],
+        static_dir: options.static_dir,
+        jwt_secret: Some(TEST_SECRET.into()),
+        jwt_secret_file: None,
+        access_token_ttl: options.access_token_ttl,
+        refresh_token_ttl: 3600,
+        login_attempts_per_minute: options.login_attempts_per_minute,
+        demo: options.demo,
+    };
+    let config = Config::from_args(args).expect("config");
+    let public_url = config.public_url.clone();
+    let app = Application::build(config).await.expect("build the application");
+    let port = app.port();
+    let db = app.state().db.clone();
+    tokio::spawn(app.run_until_stopped(std::future::pending()));
+    let client = Client::builder().cookie_store(true).build().expect("client");
+    TestApp {
+        address: format!("http://127.0.0.1:{port}"),
+        client,
+        db,
+        public_url,
+        _data_dir: data_dir,
+        pg_database,
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(name) = self.pg_database.take() {
+            // Drop the per-test database from a separate runtime: Drop cannot await.
+            let _ = std::thread::spawn(move || {
+                if let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() {
+                    rt.block_on(admin_execute(format!(
+                        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                    )));
+                }
+            })
+            .join();
+        }
+    }
+}
+
+/// A session as an API client sees it.
+pub struct Session {
+    pub access_token: String,
+    pub refresh_token: String,
+    pub user_id: String,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn post_json(&self, path: &str, body: &Value) -> Response {
+        self.client.post(self.url(path)).json(body).send().await.expect("request")
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.client.get(self.url(path)).send().await.expect("request")
+    }
+
+    pub async fn get_as(&self, path: &str, token: &str) -> Response {
+        self.client.get(self.url(path)).bearer_auth(token).send().await.expect("request")
+    }
+
+    pub async fn post_as(&self, path: &str, token: &str, body: &Value) -> Response {
+        self.client
+            .post(self.url(path))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn patch_as(&self, path: &str, token: &str, body: &Value) -> Response {
+        self.client
+            .patch(self.url(path))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn register(&self, email: &str) -> Session {
+        let response = self
+            .post_json(
+                "/api/v1/auth/register",
+                &json!({"email": email, "password": PASSWORD, "display_name": "Test Person"}),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::CREATED, "register {email}");
+        session(response).await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Response {
+        self.post_json("/api/v1/auth/login", &json!({"email": email, "password": password})).await
+    }
+
+    /// A signed-in organiser of a fresh organisation.
+    pub async fn organiser(&self, email: &str) -> (Session, String) {
+        let session = self.register(email).await;
+        let response = self
+            .post_as(
+                "/api/v1/organisations",
+                &session.access_token,
+                &json!({"name": format!("Ville {email}")}),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        let org: Value = response.json().await.expect("json");
+        (session, org["id"].as_str().expect("id").to_owned())
+    }
+
+    pub async fn count(&self, table: &str) -> i64 {
+        let backend = self.db.get_database_backend();
+        let row = self
+            .db
+            .query_one(Statement::from_string(
+                backend,
+                format!("SELECT COUNT(*) AS n FROM {table}"),
+            ))
+            .await
+            .expect("count query")
+            .expect("a row");
+        row.try_get::<i64>("", "n").expect("count")
+    }
+}
+
+pub async fn session(response: Response) -> Session {
+    let body: Value = response.json().await.expect("json");
+    Session {
+        access_token: body["access_token"].as_str().expect("access_token").to_owned(),
+        refresh_token: body["refresh_token"].as_str().expect("refresh_token").to_owned(),
+        user_id: body["user"]["id"].as_str().expect("user id").to_owned(),
+    }
+}
+
+/// Asserts an error response: status, stable code, and a non-empty message.
+pub async fn assert_error(response: Response, status: StatusCode, code: &str) -> Value {
+    assert_eq!(response.status(), status, "status for expected `{code}`");
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(content_type.starts_with("application/json"), "error content type: {content_type}");
+    let body: Value = response.json().await.expect("json error body");
+    assert_eq!(body["code"], code, "{body}");
+    assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()), "{body}");
+    body
+}
+
+pub fn header(headers: &HeaderMap, name: &str) -> String {
+    headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
+}
+
+pub fn event_body(title: &str) -> Value {
+    json!({
+        "title": title,
+        "description": "Open data **for all**.",
+        "timezone": "Africa/Abidjan",
+        "starts_at": "2027-03-06T09:00:00Z",
+        "ends_at": "2027-03-07T18:00:00Z",
+        "venue": "Plateau"
+    })
+}
