@@ -2,7 +2,7 @@
 # Builds the Leptos front end into frontend/dist/, ready for the server to serve:
 #
 #   frontend/dist/index.html
-#   frontend/dist/assets/app-<hash>.js        wasm-bindgen glue (ES module)
+#   frontend/dist/assets/app-<hash>.js        wasm-bindgen glue (ES module, minified by esbuild)
 #   frontend/dist/assets/app-<hash>_bg.wasm   the app, optimised by wasm-opt
 #   frontend/dist/assets/start-<hash>.js      `import init from './app-<hash>.js'; init();`
 #                                             (the CSP forbids inline scripts)
@@ -12,8 +12,8 @@
 # precompressed. Hashes are content hashes, so the assets can be cached forever.
 #
 # Idempotent: a run with nothing changed rewrites nothing. Tools that are not part of the
-# repository (wasm-bindgen-cli, binaryen) go to $HACKOPS_TOOLS_DIR
-# (default ~/.cache/hackops-tools).
+# repository (wasm-bindgen-cli from crates.io, binaryen and esbuild from npm) go to
+# $HACKOPS_TOOLS_DIR (default ~/.cache/hackops-tools).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -28,6 +28,10 @@ TARGET=wasm32-unknown-unknown
 PROFILE=wasm-release
 TOOLS="${HACKOPS_TOOLS_DIR:-$HOME/.cache/hackops-tools}"
 BINARYEN_VERSION=132.0.0
+ESBUILD_VERSION=0.28.2
+# Leptos' `erase_components` boxes each component's view: much less generic code, a
+# smaller WASM. Only the wasm32 target sees it (so the server's builds are untouched).
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="--cfg erase_components${CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS:+ $CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS}"
 
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 info() { printf '    %s\n' "$*"; }
@@ -37,6 +41,14 @@ die() {
     exit 1
 }
 sha16() { sha256sum "$1" | cut -c1-16; }
+# Installs (once) an npm package that ships a command into $TOOLS/<dir>; prints nothing.
+npm_tool() {
+    local dir="$1" spec="$2"
+    command -v npm >/dev/null 2>&1 || return 1
+    mkdir -p "$TOOLS/$dir"
+    info "installing $spec from npm into $TOOLS/$dir"
+    npm install --prefix "$TOOLS/$dir" --no-audit --no-fund --loglevel=error "$spec" >/dev/null
+}
 # Human-readable size in KiB with one decimal.
 kib() { awk -v b="$1" 'BEGIN { printf "%.1f KiB", b / 1024 }'; }
 
@@ -110,19 +122,16 @@ else
     # --- 3. wasm-opt from binaryen on npm (Debian's binaryen 108 corrupts externref tables)
     step "Optimising with wasm-opt -Oz"
     WASM_OPT="$TOOLS/binaryen/node_modules/.bin/wasm-opt"
-    if [[ ! -x "$WASM_OPT" ]] || [[ "$("$WASM_OPT" --version 2>/dev/null)" != *"${BINARYEN_VERSION%%.*}"* ]]; then
-        if command -v npm >/dev/null 2>&1; then
-            info "installing binaryen@$BINARYEN_VERSION from npm into $TOOLS/binaryen"
-            mkdir -p "$TOOLS/binaryen"
-            npm install --prefix "$TOOLS/binaryen" --no-audit --no-fund --loglevel=error \
-                "binaryen@$BINARYEN_VERSION" >/dev/null || warn "npm install binaryen failed"
-        fi
+    if [[ ! -x "$WASM_OPT" ]] || [[ "$("$WASM_OPT" --version 2>/dev/null)" != *"version ${BINARYEN_VERSION%%.*} "* ]]; then
+        npm_tool binaryen "binaryen@$BINARYEN_VERSION" || warn "could not install binaryen from npm"
     fi
     if [[ -x "$WASM_OPT" ]]; then
-        # The flags are the features rustc enables for wasm32 by default and that the
-        # wasm-bindgen output uses; without them wasm-opt refuses the module.
-        "$WASM_OPT" -Oz --enable-reference-types --enable-bulk-memory --enable-mutable-globals \
+        # The --enable flags are the features rustc turns on for wasm32 by default and that
+        # the wasm-bindgen output uses (externref tables, bulk memory); without them
+        # wasm-opt refuses the module. flatten + rereloop before -Oz saves a few KiB more.
+        "$WASM_OPT" --enable-reference-types --enable-bulk-memory --enable-mutable-globals \
             --enable-sign-ext --enable-nontrapping-float-to-int --enable-multivalue \
+            --flatten --rereloop -Oz -Oz \
             "$WORK/$APP_WASM" -o "$WORK/$APP_WASM.opt" ||
             die "wasm-opt failed on $APP_WASM"
         info "$(kib "$(stat -c %s "$WORK/$APP_WASM")") → $(kib "$(stat -c %s "$WORK/$APP_WASM.opt")")"
@@ -130,10 +139,25 @@ else
     else
         warn "wasm-opt is unavailable (needs npm): shipping the unoptimised WASM"
     fi
+
+    # --- 4. Minify the JS glue (esbuild from npm; plain ES module, no bundling) -----------
+    step "Minifying the JS glue"
+    ESBUILD="$TOOLS/esbuild/node_modules/.bin/esbuild"
+    if [[ ! -x "$ESBUILD" ]] || [[ "$("$ESBUILD" --version 2>/dev/null)" != "$ESBUILD_VERSION" ]]; then
+        npm_tool esbuild "esbuild@$ESBUILD_VERSION" || warn "could not install esbuild from npm"
+    fi
+    if [[ -x "$ESBUILD" ]]; then
+        "$ESBUILD" "$WORK/$APP_JS" --minify --format=esm --target=es2020 --log-level=warning \
+            --outfile="$WORK/$APP_JS.min" || die "esbuild failed on $APP_JS"
+        info "$(kib "$(stat -c %s "$WORK/$APP_JS")") → $(kib "$(stat -c %s "$WORK/$APP_JS.min")")"
+        mv "$WORK/$APP_JS.min" "$WORK/$APP_JS"
+    else
+        warn "esbuild is unavailable (needs npm): shipping the JS glue unminified"
+    fi
     cp "$WORK/$APP_JS" "$WORK/$APP_WASM" "$ASSETS/"
 fi
 
-# --- 4. The entry module, the stylesheet, the page ----------------------------------------
+# --- 5. The entry module, the stylesheet, the page ----------------------------------------
 step "Writing the entry module, stylesheet and index.html"
 START_TMP="$(mktemp)"
 printf "import init from './%s';\ninit();\n" "$APP_JS" >"$START_TMP"
@@ -169,7 +193,7 @@ else
     info "wrote index.html"
 fi
 
-# --- 5. Remove stale hashed files ----------------------------------------------------------
+# --- 6. Remove stale hashed files ----------------------------------------------------------
 step "Removing stale assets"
 removed=0
 shopt -s nullglob
@@ -187,7 +211,7 @@ for file in "$ASSETS"/*; do
 done
 info "$removed file(s) removed"
 
-# --- 6. Precompressed siblings -------------------------------------------------------------
+# --- 7. Precompressed siblings -------------------------------------------------------------
 step "Precompressing (gzip$(command -v brotli >/dev/null 2>&1 && printf ', brotli'))"
 compressed=0
 for file in "$DIST/index.html" "$ASSETS/$APP_JS" "$ASSETS/$APP_WASM" "$ASSETS/$START_JS" "$ASSETS/$STYLE_CSS"; do
@@ -205,7 +229,7 @@ if ! command -v brotli >/dev/null 2>&1; then
 fi
 info "$compressed file(s) compressed"
 
-# --- 7. Sizes ------------------------------------------------------------------------------
+# --- 8. Sizes ------------------------------------------------------------------------------
 step "Sizes (what a first visit downloads)"
 total_raw=0
 total_gz=0

@@ -97,8 +97,14 @@ impl Session {
         }
     }
 
-    /// Restores the session of the refresh cookie, if there is one.
+    /// Restores the session of the refresh cookie, if there is one. The cookie is HttpOnly,
+    /// so a flag in local storage tells whether asking is worth a request: a visitor who
+    /// never signed in costs the server nothing.
     pub fn start(self) {
+        if !has_marker() {
+            self.ready.set(true);
+            return;
+        }
         spawn_local(async move {
             // No cookie is the common case for a visitor: not an error to show.
             let _ = self.refresh().await;
@@ -122,6 +128,7 @@ impl Session {
     }
 
     fn adopt(self, tokens: TokenResponse) {
+        set_marker(true);
         self.ready.set(true);
         self.schedule_refresh(tokens.expires_in);
         self.state.set(Some(Signed { user: tokens.user, access_token: tokens.access_token }));
@@ -137,6 +144,7 @@ impl Session {
     }
 
     fn clear(self) {
+        set_marker(false);
         self.cancel_timer();
         self.state.set(None);
     }
@@ -220,6 +228,24 @@ fn unauthenticated() -> ApiError {
     ApiError::Api {
         status: 401,
         body: ErrorBody::new(ErrorCode::Unauthenticated, Default::default()),
+    }
+}
+
+const MARKER: &str = "hackops.signed_in";
+
+fn storage() -> Option<web_sys::Storage> {
+    window().local_storage().ok().flatten()
+}
+
+/// True when storage is unavailable: then only a request can tell.
+fn has_marker() -> bool {
+    storage().is_none_or(|s| !matches!(s.get_item(MARKER), Ok(None)))
+}
+
+fn set_marker(signed_in: bool) {
+    if let Some(storage) = storage() {
+        // Without storage the app only forgets to restore the session after a reload.
+        let _ = if signed_in { storage.set_item(MARKER, "1") } else { storage.remove_item(MARKER) };
     }
 }
 

@@ -1,6 +1,6 @@
 use crate::components::phase_badge::PhaseBadge;
 use crate::format::{date_range, Detail};
-use crate::i18n::use_i18n;
+use crate::i18n::{tr, use_i18n};
 use hackops_shared::events::EventDto;
 use leptos::prelude::*;
 
@@ -28,7 +28,7 @@ pub fn EventCard(event: EventDto) -> impl IntoView {
                     </a>
                 </h3>
                 <p class="event-card-org">
-                    <span class="visually-hidden">{move || i18n.t().organised_by} " "</span>
+                    <span class="visually-hidden">{tr(|t| t.organised_by)} " "</span>
                     {event.organisation.name.clone()}
                 </p>
                 <ul class="event-card-meta">

@@ -2,7 +2,7 @@
 
 use crate::api::ApiError;
 use crate::components::status::Spinner;
-use crate::i18n::{use_i18n, Texts};
+use crate::i18n::{tr, use_i18n, Texts};
 use hackops_shared::error::FieldCode;
 use hackops_shared::validation::Issues;
 use leptos::prelude::*;
@@ -154,12 +154,12 @@ pub fn TextField(
     };
     view! {
         <div class="field" class:field-invalid=move || error().is_some()>
-            <label for=id.clone()>{move || label(i18n.t())}</label>
+            <label for=id.clone()>{tr(label)}</label>
             {hint
                 .map(|hint| {
                     view! {
                         <p class="field-hint" id=hint_id.clone()>
-                            {move || hint(i18n.t())}
+                            {tr(hint)}
                         </p>
                     }
                 })}
@@ -203,7 +203,6 @@ pub fn SubmitButton(
     label: fn(&Texts) -> &'static str,
     pending_label: fn(&Texts) -> &'static str,
 ) -> impl IntoView {
-    let i18n = use_i18n();
     view! {
         <button
             type="submit"
@@ -215,11 +214,11 @@ pub fn SubmitButton(
                 if form.is_pending() {
                     view! {
                         <Spinner />
-                        <span>{pending_label(i18n.t())}</span>
+                        <span>{tr(pending_label)}</span>
                     }
                         .into_any()
                 } else {
-                    view! { <span>{label(i18n.t())}</span> }.into_any()
+                    view! { <span>{tr(label)}</span> }.into_any()
                 }
             }}
         </button>

@@ -1,29 +1,29 @@
 use crate::components::status::use_announcer;
-use crate::i18n::use_i18n;
+use crate::i18n::{tr, use_i18n};
 use crate::session::use_session;
 use hackops_shared::lang::Lang;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::A;
+use leptos_router::hooks::use_location;
 
 /// Moves keyboard focus to the main content (the first thing a keyboard user can reach).
 #[component]
 pub fn SkipLink() -> impl IntoView {
-    let i18n = use_i18n();
     let focus_main = move |ev: leptos::ev::MouseEvent| {
         ev.prevent_default();
         crate::app::focus_main();
     };
     view! {
         <a class="skip-link" href="#main" rel="external" on:click=focus_main>
-            {move || i18n.t().skip_to_content}
+            {tr(|t| t.skip_to_content)}
         </a>
     }
 }
 
 #[component]
 pub fn SiteHeader() -> impl IntoView {
-    let i18n = use_i18n();
+    let location = use_location();
+    let on_events = move || (location.pathname.get() == "/").then_some("page");
     view! {
         <header class="site-header">
             <div class="container header-inner">
@@ -31,10 +31,10 @@ pub fn SiteHeader() -> impl IntoView {
                     <Logo />
                     <span class="brand-name">"Hackops"</span>
                 </a>
-                <nav class="main-nav" aria-label=move || i18n.t().main_nav>
-                    <A href="/" exact=true>
-                        {move || i18n.t().nav_events}
-                    </A>
+                <nav class="main-nav" aria-label=tr(|t| t.main_nav)>
+                    <a href="/" aria-current=on_events>
+                        {tr(|t| t.nav_events)}
+                    </a>
                 </nav>
                 <div class="header-tools">
                     <LanguageSwitch />
@@ -76,7 +76,7 @@ fn LanguageSwitch() -> impl IntoView {
         }
     };
     view! {
-        <div class="lang-switch" role="group" aria-label=move || i18n.t().language>
+        <div class="lang-switch" role="group" aria-label=tr(|t| t.language)>
             {button(Lang::En, "EN", "English")}
             {button(Lang::Fr, "FR", "Français")}
         </div>
@@ -101,7 +101,7 @@ fn AccountArea() -> impl IntoView {
         });
     };
     view! {
-        <div class="account" aria-label=move || i18n.t().account role="group">
+        <div class="account" aria-label=tr(|t| t.account) role="group">
             {move || {
                 if !session.is_ready() {
                     view! {
@@ -127,17 +127,17 @@ fn AccountArea() -> impl IntoView {
                             on:click=sign_out
                             disabled=move || signing_out.get()
                         >
-                            {move || i18n.t().sign_out}
+                            {tr(|t| t.sign_out)}
                         </button>
                     }
                         .into_any()
                 } else {
                     view! {
                         <a href="/sign-in" class="btn btn-ghost btn-small">
-                            {move || i18n.t().sign_in}
+                            {tr(|t| t.sign_in)}
                         </a>
                         <a href="/sign-up" class="btn btn-primary btn-small">
-                            {move || i18n.t().sign_up}
+                            {tr(|t| t.sign_up)}
                         </a>
                     }
                         .into_any()

@@ -1,7 +1,7 @@
 //! Loading, error and live-announcement helpers.
 
 use crate::api::ApiError;
-use crate::i18n::use_i18n;
+use crate::i18n::{tr, use_i18n};
 use leptos::prelude::*;
 
 /// A polite live region for news that happen off-screen ("You are signed out").
@@ -53,12 +53,11 @@ pub fn Loading(
     label: fn(&crate::i18n::Texts) -> &'static str,
     #[prop(optional)] cards: usize,
 ) -> impl IntoView {
-    let i18n = use_i18n();
     view! {
         <div class="loading" role="status" aria-live="polite">
             <p class="loading-line">
                 <Spinner />
-                <span>{move || label(i18n.t())}</span>
+                <span>{tr(label)}</span>
             </p>
             {(cards > 0)
                 .then(|| {
@@ -78,10 +77,10 @@ pub fn LoadError(error: ApiError, retry: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <div class="alert alert-error" role="alert">
-            <p class="alert-title">{move || i18n.t().load_failed}</p>
+            <p class="alert-title">{tr(|t| t.load_failed)}</p>
             <p>{move || error.message(i18n.lang())}</p>
             <button type="button" class="btn btn-secondary btn-small" on:click=move |_| retry.run(())>
-                {move || i18n.t().try_again}
+                {tr(|t| t.try_again)}
             </button>
         </div>
     }

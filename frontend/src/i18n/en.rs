@@ -68,6 +68,7 @@ pub static EN: Texts = Texts {
     breadcrumb: "Breadcrumb",
     all_events: "All events",
     event_loading: "Loading the event…",
+    key_facts: "Key facts",
     event_phase: "Status",
     event_dates: "Dates",
     event_timezone: "Time zone",

@@ -62,6 +62,7 @@ pub static FR: Texts = Texts {
     breadcrumb: "Fil d'Ariane",
     all_events: "Tous les événements",
     event_loading: "Chargement de l'événement…",
+    key_facts: "L'essentiel",
     event_phase: "Statut",
     event_dates: "Dates",
     event_timezone: "Fuseau horaire",

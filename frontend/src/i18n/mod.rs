@@ -49,6 +49,7 @@ pub struct Texts {
     pub breadcrumb: &'static str,
     pub all_events: &'static str,
     pub event_loading: &'static str,
+    pub key_facts: &'static str,
     pub event_phase: &'static str,
     pub event_dates: &'static str,
     pub event_timezone: &'static str,
@@ -174,6 +175,17 @@ impl I18n {
         set_document_lang(lang);
         self.lang.set(lang);
     }
+}
+
+/// A piece of interface text that follows the language: `{tr(|t| t.sign_in)}`.
+///
+/// Every call returns the same closure type, so the view code for reactive text is
+/// generated once instead of once per string (a few dozen KiB of WASM).
+pub fn tr(
+    pick: fn(&Texts) -> &'static str,
+) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    let i18n = use_i18n();
+    move || pick(i18n.t())
 }
 
 pub fn use_i18n() -> I18n {

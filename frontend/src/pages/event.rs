@@ -3,7 +3,7 @@ use crate::components::phase_badge::PhaseBadge;
 use crate::components::rich_text::RichText;
 use crate::components::status::{use_title, LoadError, Loading};
 use crate::format::{date_range, Detail};
-use crate::i18n::use_i18n;
+use crate::i18n::{tr, use_i18n};
 use crate::pages::not_found::NotFound;
 use crate::session::use_session;
 use hackops_shared::auth::EventRole;
@@ -103,7 +103,7 @@ fn EventView(
             view! { <LoadError error retry /> }.into_any()
         }
         Some(Ok(list)) if list.items.is_empty() => view! {
-            <p class="empty-state">{move || i18n.t().challenges_empty}</p>
+            <p class="empty-state">{tr(|t| t.challenges_empty)}</p>
         }
         .into_any(),
         Some(Ok(list)) => {
@@ -121,16 +121,16 @@ fn EventView(
     view! {
         <div class="event-hero">
             <div class="container">
-                <nav class="breadcrumb" aria-label=move || i18n.t().breadcrumb>
+                <nav class="breadcrumb" aria-label=tr(|t| t.breadcrumb)>
                     <ol>
                         <li>
-                            <a href="/">{move || i18n.t().all_events}</a>
+                            <a href="/">{tr(|t| t.all_events)}</a>
                         </li>
                         <li aria-current="page">{event.title.clone()}</li>
                     </ol>
                 </nav>
                 <p class="event-org">
-                    <span>{move || i18n.t().organised_by}</span>
+                    <span>{tr(|t| t.organised_by)}</span>
                     " "
                     <strong>{event.organisation.name.clone()}</strong>
                 </p>
@@ -142,7 +142,7 @@ fn EventView(
                             .map(|r| {
                                 view! {
                                     <span class="badge badge-role">
-                                        {move || i18n.t().your_role} {move || i18n.t().colon} {move || i18n.t().role(r)}
+                                        {tr(|t| t.your_role)} {tr(|t| t.colon)} {move || i18n.t().role(r)}
                                     </span>
                                 }
                             })
@@ -151,57 +151,60 @@ fn EventView(
             </div>
         </div>
         <div class="container event-layout">
+            <dl class="facts panel" aria-label=tr(|t| t.key_facts)>
+                <div>
+                    <dt>{tr(|t| t.event_phase)}</dt>
+                    <dd>{move || event.phase.label(i18n.lang())}</dd>
+                </div>
+                <div>
+                    <dt>{tr(|t| t.event_dates)}</dt>
+                    <dd>{dates}</dd>
+                </div>
+                <div>
+                    <dt>{tr(|t| t.event_timezone)}</dt>
+                    <dd>{zone.replace('_', " ")}</dd>
+                </div>
+                <div>
+                    <dt>{tr(|t| t.event_venue)}</dt>
+                    <dd>
+                        {match venue {
+                            Some(v) => v.into_any(),
+                            None => view! { <span class="muted">{tr(|t| t.venue_tba)}</span> }.into_any(),
+                        }}
+                    </dd>
+                </div>
+            </dl>
             <div class="event-main">
                 <section class="panel" aria-labelledby="about-heading">
-                    <h2 id="about-heading">{move || i18n.t().about_event}</h2>
+                    <h2 id="about-heading">{tr(|t| t.about_event)}</h2>
                     {if description.trim().is_empty() {
-                        view! { <p class="muted">{move || i18n.t().no_description}</p> }.into_any()
+                        view! { <p class="muted">{tr(|t| t.no_description)}</p> }.into_any()
                     } else {
                         view! { <RichText source=description /> }.into_any()
                     }}
                 </section>
                 <section class="event-challenges" aria-labelledby="challenges-heading">
                     <h2 id="challenges-heading">
-                        {move || i18n.t().challenges_heading}
+                        {tr(|t| t.challenges_heading)}
                         <span class="count-pill">{event.challenge_count}</span>
                     </h2>
                     {challenge_list}
                 </section>
             </div>
-            <aside class="event-aside">
-                <dl class="facts panel">
-                    <div>
-                        <dt>{move || i18n.t().event_phase}</dt>
-                        <dd>{move || event.phase.label(i18n.lang())}</dd>
-                    </div>
-                    <div>
-                        <dt>{move || i18n.t().event_dates}</dt>
-                        <dd>{dates}</dd>
-                    </div>
-                    <div>
-                        <dt>{move || i18n.t().event_timezone}</dt>
-                        <dd>{zone.replace('_', " ")}</dd>
-                    </div>
-                    <div>
-                        <dt>{move || i18n.t().event_venue}</dt>
-                        <dd>
-                            {match venue {
-                                Some(v) => v.into_any(),
-                                None => view! { <span class="muted">{move || i18n.t().venue_tba}</span> }.into_any(),
-                            }}
-                        </dd>
-                    </div>
-                </dl>
-                <Show when=show_join>
-                    <div class="panel panel-accent join-box">
-                        <h2>{move || i18n.t().join_cta_title}</h2>
-                        <p>{move || i18n.t().join_cta_text}</p>
-                        <a href="/sign-up" class="btn btn-primary btn-block">
-                            {move || i18n.t().home_cta_sign_up}
-                        </a>
-                    </div>
-                </Show>
-            </aside>
+            {move || {
+                show_join()
+                    .then(|| {
+                        view! {
+                            <aside class="panel panel-accent join-box" aria-labelledby="join-heading">
+                                <h2 id="join-heading">{tr(|t| t.join_cta_title)}</h2>
+                                <p>{tr(|t| t.join_cta_text)}</p>
+                                <a href="/sign-up" class="btn btn-primary btn-block">
+                                    {tr(|t| t.home_cta_sign_up)}
+                                </a>
+                            </aside>
+                        }
+                    })
+            }}
         </div>
     }
     .into_any()
@@ -209,7 +212,6 @@ fn EventView(
 
 #[component]
 fn ChallengeCard(challenge: ChallengeDto) -> impl IntoView {
-    let i18n = use_i18n();
     let has_details = !challenge.description.trim().is_empty();
     view! {
         <li class="challenge-card">
@@ -224,8 +226,10 @@ fn ChallengeCard(challenge: ChallengeDto) -> impl IntoView {
                             <svg class="icon" viewBox="0 0 24 24" aria-hidden="true">
                                 <path d="M8 4h8v5a4 4 0 0 1-8 0zM8 6H5a3 3 0 0 0 3 4M16 6h3a3 3 0 0 1-3 4M12 13v4M8 20h8" />
                             </svg>
-                            <span class="challenge-prize-label">{move || i18n.t().prize} {move || i18n.t().colon}</span>
-                            <span>{prize}</span>
+                            <span>
+                                <strong>{tr(|t| t.prize)} {tr(|t| t.colon)}</strong>
+                                {prize}
+                            </span>
                         </p>
                     }
                 })}
@@ -233,7 +237,7 @@ fn ChallengeCard(challenge: ChallengeDto) -> impl IntoView {
                 .then(|| {
                     view! {
                         <details class="challenge-details">
-                            <summary>{move || i18n.t().challenge_details}</summary>
+                            <summary>{tr(|t| t.challenge_details)}</summary>
                             <RichText source=challenge.description.clone() heading_base=3 />
                         </details>
                     }

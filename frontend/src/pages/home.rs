@@ -1,7 +1,7 @@
 use crate::api;
 use crate::components::event_card::EventCard;
 use crate::components::status::{use_title, LoadError, Loading};
-use crate::i18n::use_i18n;
+use crate::i18n::{tr, use_i18n};
 use crate::session::use_session;
 use leptos::prelude::*;
 
@@ -19,7 +19,7 @@ pub fn HomePage() -> impl IntoView {
         None => view! { <Loading label=|t| t.events_loading cards=3 /> }.into_any(),
         Some(Err(error)) => view! { <LoadError error retry /> }.into_any(),
         Some(Ok(list)) if list.items.is_empty() => view! {
-            <p class="empty-state">{move || i18n.t().events_empty}</p>
+            <p class="empty-state">{tr(|t| t.events_empty)}</p>
         }
         .into_any(),
         Some(Ok(list)) => {
@@ -44,16 +44,21 @@ pub fn HomePage() -> impl IntoView {
         <section class="hero">
             <div class="container hero-inner">
                 <div class="hero-text">
-                    <p class="kicker">{move || i18n.t().home_kicker}</p>
-                    <h1>{move || i18n.t().home_title}</h1>
-                    <p class="lead">{move || i18n.t().home_lead}</p>
-                    <Show when=show_sign_up>
-                        <p class="hero-actions">
-                            <a href="/sign-up" class="btn btn-accent btn-large">
-                                {move || i18n.t().home_cta_sign_up}
-                            </a>
-                        </p>
-                    </Show>
+                    <p class="kicker">{tr(|t| t.home_kicker)}</p>
+                    <h1>{tr(|t| t.home_title)}</h1>
+                    <p class="lead">{tr(|t| t.home_lead)}</p>
+                    {move || {
+                        show_sign_up()
+                            .then(|| {
+                                view! {
+                                    <p class="hero-actions">
+                                        <a href="/sign-up" class="btn btn-accent btn-large">
+                                            {tr(|t| t.home_cta_sign_up)}
+                                        </a>
+                                    </p>
+                                }
+                            })
+                    }}
                 </div>
                 <ul class="hero-points">
                     {(0..3)
@@ -76,7 +81,7 @@ pub fn HomePage() -> impl IntoView {
         </section>
         <section class="container section" aria-labelledby="events-heading">
             <div class="section-head">
-                <h2 id="events-heading">{move || i18n.t().events_heading}</h2>
+                <h2 id="events-heading">{tr(|t| t.events_heading)}</h2>
             </div>
             {list}
         </section>

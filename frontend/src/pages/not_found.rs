@@ -1,5 +1,5 @@
 use crate::components::status::use_title;
-use crate::i18n::use_i18n;
+use crate::i18n::{tr, use_i18n};
 use leptos::prelude::*;
 
 #[component]
@@ -15,15 +15,14 @@ pub fn NotFound(
     title: fn(&crate::i18n::Texts) -> &'static str,
     text: fn(&crate::i18n::Texts) -> &'static str,
 ) -> impl IntoView {
-    let i18n = use_i18n();
     view! {
         <section class="container narrow not-found">
             <p class="not-found-code" aria-hidden="true">"404"</p>
-            <h1>{move || title(i18n.t())}</h1>
-            <p class="lead">{move || text(i18n.t())}</p>
+            <h1>{tr(title)}</h1>
+            <p class="lead">{tr(text)}</p>
             <p>
                 <a href="/" class="btn btn-primary">
-                    {move || i18n.t().back_to_events}
+                    {tr(|t| t.back_to_events)}
                 </a>
             </p>
         </section>

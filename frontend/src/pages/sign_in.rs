@@ -1,7 +1,7 @@
 use crate::api;
 use crate::components::form::{FormBanner, FormState, SubmitButton, TextField};
 use crate::components::status::{use_announcer, use_title};
-use crate::i18n::use_i18n;
+use crate::i18n::{tr, use_i18n};
 use crate::session::use_session;
 use hackops_shared::auth::LoginRequest;
 use hackops_shared::error::FieldCode;
@@ -61,8 +61,8 @@ pub fn SignInPage() -> impl IntoView {
     view! {
         <section class="container auth-page">
             <div class="auth-card panel">
-                <h1>{move || i18n.t().sign_in_title}</h1>
-                <p class="lead">{move || i18n.t().sign_in_lead}</p>
+                <h1>{tr(|t| t.sign_in_title)}</h1>
+                <p class="lead">{tr(|t| t.sign_in_lead)}</p>
                 <FormBanner form />
                 <form class="form" novalidate=true on:submit=submit data-testid="sign-in-form">
                     <TextField
@@ -84,9 +84,9 @@ pub fn SignInPage() -> impl IntoView {
                     <SubmitButton form label=|t| t.sign_in pending_label=|t| t.signing_in />
                 </form>
                 <p class="auth-switch">
-                    {move || i18n.t().no_account}
+                    {tr(|t| t.no_account)}
                     " "
-                    <a href="/sign-up">{move || i18n.t().create_account_link}</a>
+                    <a href="/sign-up">{tr(|t| t.create_account_link)}</a>
                 </p>
             </div>
         </section>

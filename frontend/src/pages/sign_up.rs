@@ -1,7 +1,7 @@
 use crate::api;
 use crate::components::form::{FormBanner, FormState, SubmitButton, TextField};
 use crate::components::status::{use_announcer, use_title};
-use crate::i18n::use_i18n;
+use crate::i18n::{tr, use_i18n};
 use crate::session::use_session;
 use hackops_shared::auth::RegisterRequest;
 use leptos::prelude::*;
@@ -55,9 +55,9 @@ pub fn SignUpPage() -> impl IntoView {
     view! {
         <section class="container auth-page">
             <div class="auth-card panel">
-                <h1>{move || i18n.t().sign_up_title}</h1>
-                <p class="lead">{move || i18n.t().sign_up_lead}</p>
-                <p class="form-note">{move || i18n.t().required_fields_note}</p>
+                <h1>{tr(|t| t.sign_up_title)}</h1>
+                <p class="lead">{tr(|t| t.sign_up_lead)}</p>
+                <p class="form-note">{tr(|t| t.required_fields_note)}</p>
                 <FormBanner form />
                 <form class="form" novalidate=true on:submit=submit data-testid="sign-up-form">
                     <TextField
@@ -89,9 +89,9 @@ pub fn SignUpPage() -> impl IntoView {
                     <SubmitButton form label=|t| t.sign_up_submit pending_label=|t| t.creating_account />
                 </form>
                 <p class="auth-switch">
-                    {move || i18n.t().have_account}
+                    {tr(|t| t.have_account)}
                     " "
-                    <a href="/sign-in">{move || i18n.t().sign_in_link}</a>
+                    <a href="/sign-in">{tr(|t| t.sign_in_link)}</a>
                 </p>
             </div>
         </section>
