@@ -48,7 +48,8 @@ export default defineConfig({
     url: `${baseURL}/healthz`,
     reuseExistingServer: false,
     timeout: 60_000,
-    stdout: 'pipe',
+    // The server's request log is noise in a passing run; E2E_SERVER_LOGS=1 shows it.
+    stdout: process.env.E2E_SERVER_LOGS ? 'pipe' : 'ignore',
     stderr: 'pipe',
   },
 });

@@ -215,12 +215,16 @@ info "$removed file(s) removed"
 step "Precompressing (gzip$(command -v brotli >/dev/null 2>&1 && printf ', brotli'))"
 compressed=0
 for file in "$DIST/index.html" "$ASSETS/$APP_JS" "$ASSETS/$APP_WASM" "$ASSETS/$START_JS" "$ASSETS/$STYLE_CSS"; do
-    if [[ ! -f "$file.gz" || "$file" -nt "$file.gz" ]]; then
+    # Each sibling gets its source's exact mtime, so "newer than" means "source changed".
+    if [[ ! -f "$file.gz" || "$file" -nt "$file.gz" || "$file.gz" -nt "$file" ]]; then
         gzip -9 -k -n -f "$file"
+        touch -r "$file" "$file.gz"
         compressed=$((compressed + 1))
     fi
-    if command -v brotli >/dev/null 2>&1 && [[ ! -f "$file.br" || "$file" -nt "$file.br" ]]; then
+    if command -v brotli >/dev/null 2>&1 &&
+        [[ ! -f "$file.br" || "$file" -nt "$file.br" || "$file.br" -nt "$file" ]]; then
         brotli -q 11 -k -f -o "$file.br" "$file"
+        touch -r "$file" "$file.br"
         compressed=$((compressed + 1))
     fi
 done
