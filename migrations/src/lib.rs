@@ -5,12 +5,16 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m0001_accounts_and_events;
+mod m0002_topic_versions;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m0001_accounts_and_events::Migration)]
+        vec![
+            Box::new(m0001_accounts_and_events::Migration),
+            Box::new(m0002_topic_versions::Migration),
+        ]
     }
 }

@@ -6,7 +6,13 @@ use crate::auth::tokens::TokenKeys;
 use crate::config::Config;
 use crate::error::AppError;
 use crate::ops::metrics::Metrics;
-use crate::{auth, db, demo, events, http as web_http, openapi, ops, organisations};
+use crate::realtime::hub::Hub;
+use crate::realtime::routes::Connections;
+use crate::realtime::socket::Limits;
+use crate::realtime::{bus::Bus, Realtime};
+use crate::{
+    auth, db, demo, events, http as web_http, openapi, ops, organisations, realtime, topics,
+};
 use anyhow::Context;
 use axum::extract::{DefaultBodyLimit, FromRef};
 use axum::http::Request;
@@ -37,7 +43,15 @@ pub struct AppState {
     pub limiter: Arc<LoginLimiter>,
     /// `None` in the embedded mode.
     pub redis: Option<redis::Client>,
+    pub realtime: Realtime,
+    pub ws_connections: Arc<Connections>,
+    pub ws_limits: Limits,
 }
+
+/// Changes to one topic reach subscribers at most this often (latest state wins).
+const TOPIC_MIN_INTERVAL: Duration = Duration::from_millis(100);
+/// With Redis, how often followed topics' versions are compared with the database.
+const VERSION_POLL: Duration = Duration::from_secs(2);
 
 impl FromRef<AppState> for Arc<Metrics> {
     fn from_ref(state: &AppState) -> Self {
@@ -73,6 +87,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api)
         .route("/api/openapi.json", get(openapi::openapi_json))
         .route("/api/{*rest}", any(api_not_found))
+        .route("/ws", get(realtime::routes::ws_handler))
         .route("/healthz", get(ops::health::healthz))
         .route("/readyz", get(ops::health::readyz))
         .route("/metrics", get(ops::metrics::metrics))
@@ -111,7 +126,27 @@ impl Application {
             Some(url) => Some(redis::Client::open(url.as_str()).context("invalid Redis URL")?),
             None => None,
         };
+        let hub = Hub::new(Arc::new(topics::AppTopics { db: db.clone() }), TOPIC_MIN_INTERVAL);
+        let (revoked, _) = tokio::sync::broadcast::channel(256);
+        let bus = redis
+            .clone()
+            .map(|client| Bus::start(client, hub.clone(), revoked.clone(), hub.shutdown.clone()));
+        if bus.is_some() {
+            let hub = hub.clone();
+            tokio::spawn(async move {
+                let mut tick = tokio::time::interval(VERSION_POLL);
+                loop {
+                    tokio::select! {
+                        () = hub.shutdown.cancelled() => return,
+                        _ = tick.tick() => hub.poll_versions().await,
+                    }
+                }
+            });
+        }
         let state = AppState {
+            realtime: Realtime::new(hub, bus, revoked),
+            ws_connections: Connections::new(config.ws_max_connections_per_ip as usize),
+            ws_limits: Limits::default(),
             tokens: Arc::new(TokenKeys::new(&config)),
             limiter: Arc::new(LoginLimiter::new(config.login_attempts_per_minute)),
             metrics: Arc::new(Metrics::default()),
@@ -149,6 +184,12 @@ impl Application {
             }
         });
         let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
+        let hub = self.state.realtime.hub.clone();
+        // Websockets are not tracked by graceful shutdown: tell them to close (1001) first.
+        let shutdown = async move {
+            shutdown.await;
+            hub.shutdown.cancel();
+        };
         let result = axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await;
         housekeeping.abort();
         self.state.db.clone().close().await.ok();

@@ -59,6 +59,9 @@ pub struct ServeArgs {
     /// Sign-in attempts allowed per minute, per client address and per account.
     #[arg(long, env = "HACKOPS_LOGIN_ATTEMPTS_PER_MINUTE", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub login_attempts_per_minute: u32,
+    /// Open websocket connections allowed per client address.
+    #[arg(long, env = "HACKOPS_WS_MAX_CONNECTIONS_PER_IP", default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..))]
+    pub ws_max_connections_per_ip: u32,
     /// Seed a demo organisation, event, challenges and accounts (idempotent).
     #[arg(long, env = "HACKOPS_DEMO")]
     pub demo: bool,
@@ -93,6 +96,7 @@ pub struct Config {
     pub access_token_ttl: Duration,
     pub refresh_token_ttl: Duration,
     pub login_attempts_per_minute: u32,
+    pub ws_max_connections_per_ip: u32,
     pub demo: bool,
 }
 
@@ -219,6 +223,7 @@ impl Config {
             access_token_ttl: Duration::from_secs(args.access_token_ttl),
             refresh_token_ttl: Duration::from_secs(args.refresh_token_ttl),
             login_attempts_per_minute: args.login_attempts_per_minute,
+            ws_max_connections_per_ip: args.ws_max_connections_per_ip,
             demo: args.demo,
         })
     }

@@ -5,6 +5,7 @@
 //! - [`error`]: `AppError`, turned into `{code, message, details}` bodies.
 //! - [`http`]: JSON extractor, request language, middleware, the single-page app.
 //! - [`auth`], [`organisations`], [`events`]: features, each `routes` → `service` → `repo`.
+//! - [`realtime`]: websockets, versioned topics, Redis fan-out; [`topics`] wires features in.
 //! - [`db`]: connection, migrations, entities. [`ops`]: probes and metrics.
 //! - [`openapi`]: the OpenAPI 3.1 document. [`demo`]: the `--demo` seed.
 
@@ -19,4 +20,6 @@ pub mod http;
 pub mod openapi;
 pub mod ops;
 pub mod organisations;
+pub mod realtime;
 pub mod telemetry;
+pub mod topics;

@@ -30,6 +30,12 @@ pub enum ErrorCode {
     RateLimited,
     Internal,
     ServiceUnavailable,
+    /// Realtime: a frame that is not a valid protocol message.
+    InvalidMessage,
+    /// Realtime: no such topic.
+    UnknownTopic,
+    /// Realtime: the connection follows too many topics.
+    TooManySubscriptions,
 }
 
 impl ErrorCode {
@@ -37,16 +43,16 @@ impl ErrorCode {
     pub fn http_status(self) -> u16 {
         use ErrorCode::*;
         match self {
-            MalformedJson => 400,
+            MalformedJson | InvalidMessage => 400,
             UnsupportedMediaType => 415,
             PayloadTooLarge => 413,
             ValidationFailed => 422,
             Unauthenticated | InvalidCredentials | TokenExpired | TokenInvalid | TokenWrongType
             | TokenRevoked => 401,
             Forbidden => 403,
-            NotFound => 404,
+            NotFound | UnknownTopic => 404,
             MethodNotAllowed => 405,
-            EmailTaken | Conflict => 409,
+            EmailTaken | Conflict | TooManySubscriptions => 409,
             RateLimited => 429,
             Internal => 500,
             ServiceUnavailable => 503,
@@ -75,6 +81,9 @@ impl ErrorCode {
             RateLimited => "rate_limited",
             Internal => "internal",
             ServiceUnavailable => "service_unavailable",
+            InvalidMessage => "invalid_message",
+            UnknownTopic => "unknown_topic",
+            TooManySubscriptions => "too_many_subscriptions",
         }
     }
 
@@ -120,6 +129,12 @@ impl ErrorCode {
             (Internal, Lang::Fr) => "Une erreur est survenue de notre côté. Veuillez réessayer.",
             (ServiceUnavailable, Lang::En) => "The service is temporarily unavailable.",
             (ServiceUnavailable, Lang::Fr) => "Le service est momentanément indisponible.",
+            (InvalidMessage, Lang::En) => "This message is not part of the realtime protocol.",
+            (InvalidMessage, Lang::Fr) => "Ce message ne fait pas partie du protocole temps réel.",
+            (UnknownTopic, Lang::En) => "There is no such topic.",
+            (UnknownTopic, Lang::Fr) => "Ce sujet n'existe pas.",
+            (TooManySubscriptions, Lang::En) => "This connection follows too many topics.",
+            (TooManySubscriptions, Lang::Fr) => "Cette connexion suit trop de sujets.",
         }
     }
 }

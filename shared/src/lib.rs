@@ -5,6 +5,7 @@
 //! - [`lang`]: the languages the product speaks.
 //! - [`validation`]: pure input rules, used by the forms and by the handlers alike.
 //! - [`auth`], [`events`], [`organisations`]: REST DTOs, one module per feature.
+//! - [`ws`]: the realtime protocol (topics, client and server messages, close codes).
 //!
 //! This crate depends on serde, uuid, time and thiserror only (plus utoipa behind the
 //! server-only `openapi` feature), so it always builds for `wasm32-unknown-unknown`.
@@ -16,6 +17,7 @@ pub mod ids;
 pub mod lang;
 pub mod organisations;
 pub mod validation;
+pub mod ws;
 
 /// The prefix of every versioned REST route.
 pub const API_PREFIX: &str = "/api/v1";

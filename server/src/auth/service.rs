@@ -42,9 +42,9 @@ async fn issue_session(
     user: &User,
     family_id: Uuid,
 ) -> AppResult<TokenResponse> {
-    let access = keys.issue(TokenType::Access, user.id, Uuid::new_v4())?;
+    let access = keys.issue(TokenType::Access, user.id, Uuid::new_v4(), Some(family_id))?;
     let refresh_id = Uuid::new_v4();
-    let refresh = keys.issue(TokenType::Refresh, user.id, refresh_id)?;
+    let refresh = keys.issue(TokenType::Refresh, user.id, refresh_id, Some(family_id))?;
     repo::insert_refresh_token(
         db,
         NewRefreshToken {
@@ -134,6 +134,7 @@ pub async fn refresh(state: &AppState, token: &str) -> AppResult<TokenResponse> 
     if stored.used_at.is_some() || !repo::consume_refresh_token(&txn, stored.id).await? {
         repo::revoke_family(&txn, stored.family_id).await?;
         txn.commit().await?;
+        state.realtime.revoke_session(stored.family_id).await;
         tracing::warn!(user_id = %stored.user_id, family = %stored.family_id, "refresh token reused: session revoked");
         return Err(ErrorCode::TokenRevoked.into());
     }
@@ -151,6 +152,7 @@ pub async fn logout(state: &AppState, token: Option<&str>) -> AppResult<()> {
     if let Some(stored) = repo::find_refresh_token(&state.db, claims.jti).await? {
         if stored.token_hash == token_hash(token) {
             repo::revoke_family(&state.db, stored.family_id).await?;
+            state.realtime.revoke_session(stored.family_id).await;
         }
     }
     Ok(())

@@ -30,6 +30,10 @@ pub struct Claims {
     pub exp: i64,
     pub jti: Uuid,
     pub typ: TokenType,
+    /// The session (refresh-token family) the token belongs to: revoking the session closes
+    /// the sockets opened with its access tokens.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<Uuid>,
 }
 
 pub struct TokenKeys {
@@ -67,7 +71,13 @@ impl TokenKeys {
         }
     }
 
-    pub fn issue(&self, typ: TokenType, subject: Uuid, jti: Uuid) -> anyhow::Result<Issued> {
+    pub fn issue(
+        &self,
+        typ: TokenType,
+        subject: Uuid,
+        jti: Uuid,
+        session: Option<Uuid>,
+    ) -> anyhow::Result<Issued> {
         let now = OffsetDateTime::now_utc().unix_timestamp();
         let ttl = match typ {
             TokenType::Access => self.access_ttl,
@@ -82,6 +92,7 @@ impl TokenKeys {
             exp: now + i64::try_from(ttl.as_secs()).unwrap_or(i64::MAX / 2),
             jti,
             typ,
+            sid: session,
         };
         let token = jsonwebtoken::encode(&Header::new(ALGORITHM), &claims, &self.encoding)?;
         Ok(Issued { token, claims })
@@ -123,6 +134,7 @@ mod tests {
             access_token_ttl: 60,
             refresh_token_ttl: 3600,
             login_attempts_per_minute: 10,
+            ws_max_connections_per_ip: 10,
             demo: false,
         };
         TokenKeys::new(&Config::from_args(args).expect("config"))
@@ -134,7 +146,7 @@ mod tests {
     fn a_token_verifies_only_as_its_own_type() {
         let keys = keys(SECRET);
         let user = Uuid::new_v4();
-        let access = keys.issue(TokenType::Access, user, Uuid::new_v4()).expect("issue");
+        let access = keys.issue(TokenType::Access, user, Uuid::new_v4(), None).expect("issue");
         assert_eq!(keys.verify(&access.token, TokenType::Access).expect("valid").sub, user);
         assert_eq!(keys.verify(&access.token, TokenType::Refresh), Err(ErrorCode::TokenWrongType));
     }
@@ -143,10 +155,12 @@ mod tests {
     fn forged_tampered_and_none_tokens_are_refused() {
         let keys = keys(SECRET);
         let other = keys_with_other_secret();
-        let forged = other.issue(TokenType::Access, Uuid::new_v4(), Uuid::new_v4()).expect("issue");
+        let forged =
+            other.issue(TokenType::Access, Uuid::new_v4(), Uuid::new_v4(), None).expect("issue");
         assert_eq!(keys.verify(&forged.token, TokenType::Access), Err(ErrorCode::TokenInvalid));
 
-        let good = keys.issue(TokenType::Access, Uuid::new_v4(), Uuid::new_v4()).expect("issue");
+        let good =
+            keys.issue(TokenType::Access, Uuid::new_v4(), Uuid::new_v4(), None).expect("issue");
         let mut parts: Vec<&str> = good.token.split('.').collect();
         let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
         let none_header = b64.encode(br#"{"alg":"none","typ":"JWT"}"#);
@@ -173,6 +187,7 @@ mod tests {
             exp: now - 300,
             jti: Uuid::new_v4(),
             typ: TokenType::Access,
+            sid: None,
         };
         let token = jsonwebtoken::encode(
             &Header::new(ALGORITHM),

@@ -54,7 +54,7 @@ pub async fn create(
     ApiJson(request): ApiJson<CreateEventRequest>,
 ) -> AppResult<(StatusCode, ApiJson<EventDto>)> {
     let principal = crate::auth::service::principal(&state.db, user.id).await?;
-    let event = service::create(&state.db, &principal, request).await?;
+    let event = service::create(&state.db, &state.realtime, &principal, request).await?;
     Ok((StatusCode::CREATED, ApiJson(event)))
 }
 
@@ -89,7 +89,7 @@ pub async fn update(
 ) -> AppResult<ApiJson<EventDto>> {
     let id = event_id(&id)?;
     let principal = crate::auth::service::principal(&state.db, user.id).await?;
-    service::update(&state.db, &principal, id, patch).await.map(ApiJson)
+    service::update(&state.db, &state.realtime, &principal, id, patch).await.map(ApiJson)
 }
 
 /// The challenges of an event, in order.

@@ -5,6 +5,7 @@ use crate::auth::policy::{authorize, Action, Principal};
 use crate::auth::service::grant_event_role;
 use crate::error::{AppError, AppResult};
 use crate::organisations::service as organisations;
+use crate::realtime::{versions, Realtime};
 use hackops_shared::auth::EventRole;
 use hackops_shared::error::{ErrorCode, FieldCode};
 use hackops_shared::events::{
@@ -13,6 +14,7 @@ use hackops_shared::events::{
 };
 use hackops_shared::ids::{ChallengeId, EventId, OrganisationId};
 use hackops_shared::validation::slugify;
+use hackops_shared::ws::Topic;
 use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
 use uuid::Uuid;
 
@@ -105,6 +107,20 @@ async fn visible(
     Ok(event)
 }
 
+/// An event whatever its visibility: for callers that authorised access already.
+pub async fn get_unchecked(db: &impl ConnectionTrait, id: EventId) -> AppResult<EventDto> {
+    let event = repo::find(db, id.0).await?.ok_or(ErrorCode::NotFound)?;
+    one_dto(db, event).await
+}
+
+/// The phase of an event, `None` when it does not exist.
+pub async fn phase(db: &impl ConnectionTrait, id: EventId) -> AppResult<Option<EventPhase>> {
+    match repo::find(db, id.0).await? {
+        Some(event) => Ok(Some(phase_of(&event)?)),
+        None => Ok(None),
+    }
+}
+
 pub async fn get(
     db: &DatabaseConnection,
     principal: Option<&Principal>,
@@ -114,9 +130,24 @@ pub async fn get(
     one_dto(db, event).await
 }
 
+/// Bumps the versions of the topics showing this event (in the caller's transaction); the
+/// caller publishes the result after commit.
+async fn bump_topics(db: &impl ConnectionTrait, event: &EventDto) -> AppResult<Vec<(Topic, u64)>> {
+    let mut topics = vec![Topic::Event(event.id)];
+    if event.phase.is_public() {
+        topics.push(Topic::Events);
+    }
+    let mut bumped = Vec::with_capacity(topics.len());
+    for topic in topics {
+        bumped.push((topic, versions::bump(db, topic).await?));
+    }
+    Ok(bumped)
+}
+
 /// Creates a draft event; its creator becomes its organiser.
 pub async fn create(
     db: &DatabaseConnection,
+    realtime: &Realtime,
     principal: &Principal,
     request: CreateEventRequest,
 ) -> AppResult<EventDto> {
@@ -135,7 +166,9 @@ pub async fn create(
     let event = insert_event(&txn, organisation, content, EventPhase::Draft).await?;
     grant_event_role(&txn, event.id, user.0, EventRole::Organiser).await?;
     let dto = one_dto(&txn, event).await?;
+    let bumped = bump_topics(&txn, &dto).await?;
     txn.commit().await?;
+    realtime.publish(&bumped).await;
     tracing::info!(event_id = %dto.id, "event created");
     Ok(dto)
 }
@@ -156,6 +189,7 @@ pub(crate) async fn insert_event(
 /// Applies a partial update; the merged event must still be valid as a whole.
 pub async fn update(
     db: &DatabaseConnection,
+    realtime: &Realtime,
     principal: &Principal,
     id: EventId,
     patch: UpdateEventRequest,
@@ -167,7 +201,9 @@ pub async fn update(
     check_timezone(&content)?;
     let event = repo::update(&txn, event, content).await?;
     let dto = one_dto(&txn, event).await?;
+    let bumped = bump_topics(&txn, &dto).await?;
     txn.commit().await?;
+    realtime.publish(&bumped).await;
     Ok(dto)
 }
 

@@ -19,6 +19,8 @@ pub struct TestApp {
     pub client: Client,
     pub db: DatabaseConnection,
     pub public_url: String,
+    /// The database this instance uses (another instance can share it).
+    pub database_url: String,
     _data_dir: TempDir,
     pg_database: Option<String>,
 }
@@ -28,6 +30,11 @@ pub struct Options {
     pub login_attempts_per_minute: u32,
     pub static_dir: Option<PathBuf>,
     pub access_token_ttl: u64,
+    /// Use Redis even on SQLite (several instances need it to talk).
+    pub redis: bool,
+    /// Run as another instance on this database instead of a fresh one.
+    pub database_url: Option<String>,
+    pub allowed_origins: Vec<String>,
 }
 
 impl Default for Options {
@@ -37,6 +44,9 @@ impl Default for Options {
             login_attempts_per_minute: 1000,
             static_dir: None,
             access_token_ttl: 900,
+            redis: on_postgres(),
+            database_url: None,
+            allowed_origins: vec![],
         }
     }
 }
@@ -50,10 +60,8 @@ fn pg_base_url() -> String {
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
 }
 
-pub fn redis_url() -> Option<String> {
-    on_postgres().then(|| {
-        std::env::var("HACKOPS_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into())
-    })
+pub fn redis_url() -> String {
+    std::env::var("HACKOPS_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into())
 }
 
 async fn admin_execute(sql: String) {
@@ -73,7 +81,9 @@ pub async fn spawn_app() -> TestApp {
 
 pub async fn spawn_app_with(options: Options) -> TestApp {
     let data_dir = tempfile::tempdir().expect("tempdir");
-    let (database_url, pg_database) = if on_postgres() {
+    let (database_url, pg_database) = if let Some(shared) = options.database_url {
+        (Some(shared), None)
+    } else if on_postgres() {
         let name = format!("hackops_test_{}", uuid::Uuid::new_v4().simple());
         admin_execute(format!("CREATE DATABASE {name}")).await;
         (Some(format!("{}/{name}", pg_base_url())), Some(name))
@@ -83,19 +93,21 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     let args = ServeArgs {
         storage: StorageArgs { data_dir: data_dir.path().to_owned(), database_url },
         addr: "127.0.0.1:0".parse().expect("addr"),
-        redis_url: redis_url(),
+        redis_url: options.redis.then(redis_url),
         public_url: None,
-        allowed_origins: vec![],
+        allowed_origins: options.allowed_origins,
         static_dir: options.static_dir,
         jwt_secret: Some(TEST_SECRET.into()),
         jwt_secret_file: None,
         access_token_ttl: options.access_token_ttl,
         refresh_token_ttl: 3600,
         login_attempts_per_minute: options.login_attempts_per_minute,
+        ws_max_connections_per_ip: 1000,
         demo: options.demo,
     };
     let config = Config::from_args(args).expect("config");
     let public_url = config.public_url.clone();
+    let database_url = config.database_url.clone();
     let app = Application::build(config).await.expect("build the application");
     let port = app.port();
     let db = app.state().db.clone();
@@ -106,6 +118,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         client,
         db,
         public_url,
+        database_url,
         _data_dir: data_dir,
         pg_database,
     }

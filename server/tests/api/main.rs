@@ -5,4 +5,5 @@ mod auth;
 mod events;
 mod helpers;
 mod ops;
+mod realtime;
 mod web;

@@ -33,6 +33,7 @@ async fn readiness_fails_when_redis_is_unreachable() {
         access_token_ttl: 900,
         refresh_token_ttl: 3600,
         login_attempts_per_minute: 10,
+        ws_max_connections_per_ip: 10,
         demo: false,
     };
     let app = hackops_server::app::Application::build(

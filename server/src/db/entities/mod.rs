@@ -6,4 +6,5 @@ pub mod events;
 pub mod organisation_members;
 pub mod organisations;
 pub mod refresh_tokens;
+pub mod topic_versions;
 pub mod users;

@@ -1,0 +1,145 @@
+//! `GET /ws`: the websocket handshake. Checks the `Origin` against the allow-list
+//! (cross-site websocket hijacking), caps connections per client address, and configures small
+//! buffers (4 KiB read buffer, 4 KiB message cap) before handing the socket to its task.
+
+use super::socket::{self, Context};
+use crate::app::AppState;
+use crate::error::AppError;
+use crate::http::lang::from_headers;
+use axum::extract::ws::WebSocketUpgrade;
+use axum::extract::{ConnectInfo, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt;
+use hackops_shared::error::ErrorCode;
+use hackops_shared::ws::MAX_CLIENT_MESSAGE;
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+/// Open websocket connections, in total and per client address.
+pub struct Connections {
+    per_ip: Mutex<HashMap<IpAddr, usize>>,
+    max_per_ip: usize,
+    total: AtomicUsize,
+}
+
+pub struct ConnectionGuard {
+    connections: Arc<Connections>,
+    ip: IpAddr,
+}
+
+impl Connections {
+    pub fn new(max_per_ip: usize) -> Arc<Connections> {
+        Arc::new(Connections {
+            per_ip: Mutex::new(HashMap::new()),
+            max_per_ip,
+            total: AtomicUsize::new(0),
+        })
+    }
+
+    pub fn try_acquire(self: &Arc<Self>, ip: IpAddr) -> Option<ConnectionGuard> {
+        let mut per_ip = self.per_ip.lock().unwrap_or_else(|e| e.into_inner());
+        let count = per_ip.entry(ip).or_insert(0);
+        if *count >= self.max_per_ip {
+            return None;
+        }
+        *count += 1;
+        self.total.fetch_add(1, Ordering::Relaxed);
+        Some(ConnectionGuard { connections: self.clone(), ip })
+    }
+
+    pub fn total(&self) -> usize {
+        self.total.load(Ordering::Relaxed)
+    }
+}
+
+impl Drop for ConnectionGuard {
+    fn drop(&mut self) {
+        let mut per_ip = self.connections.per_ip.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(count) = per_ip.get_mut(&self.ip) {
+            *count -= 1;
+            if *count == 0 {
+                per_ip.remove(&self.ip);
+            }
+        }
+        self.connections.total.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// Browsers always send `Origin`; other clients (apps, tests, the bench) may not, and cannot be
+/// driven by a hostile page, so a missing origin is allowed.
+fn origin_allowed(headers: &HeaderMap, allowed: &[String]) -> bool {
+    match headers.get(http::header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        None => true,
+        Some(origin) => {
+            allowed.iter().any(|a| a.eq_ignore_ascii_case(origin.trim_end_matches('/')))
+        }
+    }
+}
+
+pub async fn ws_handler(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    if !origin_allowed(&headers, &state.config.allowed_origins) {
+        tracing::warn!(origin = ?headers.get(http::header::ORIGIN), "websocket refused: origin not allowed");
+        return AppError::Api(ErrorCode::Forbidden).into_response();
+    }
+    let Some(guard) = state.ws_connections.try_acquire(addr.ip()) else {
+        return AppError::RateLimited { retry_after_secs: 5 }.into_response();
+    };
+    let ctx = Context {
+        hub: state.realtime.hub.clone(),
+        tokens: state.tokens.clone(),
+        revocations: state.realtime.revocations(),
+        limits: state.ws_limits.clone(),
+        lang: from_headers(&headers),
+    };
+    upgrade
+        .read_buffer_size(4096)
+        .max_message_size(MAX_CLIENT_MESSAGE)
+        .max_frame_size(MAX_CLIENT_MESSAGE)
+        .on_upgrade(move |socket| async move {
+            let _guard = guard;
+            let (sink, stream) = socket.split();
+            let end = socket::serve(sink, stream, ctx).await;
+            tracing::debug!(?end, "websocket closed");
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins_are_checked_exactly() {
+        let allowed = vec!["https://hack.city.example".to_owned()];
+        let mut headers = HeaderMap::new();
+        assert!(origin_allowed(&headers, &allowed), "no origin: not a browser");
+        headers.insert(http::header::ORIGIN, "https://hack.city.example".parse().expect("header"));
+        assert!(origin_allowed(&headers, &allowed));
+        headers.insert(http::header::ORIGIN, "https://evil.example".parse().expect("header"));
+        assert!(!origin_allowed(&headers, &allowed));
+        headers.insert(
+            http::header::ORIGIN,
+            "https://hack.city.example.evil.example".parse().expect("header"),
+        );
+        assert!(!origin_allowed(&headers, &allowed));
+    }
+
+    #[test]
+    fn connections_are_capped_per_address_and_released() {
+        let connections = Connections::new(2);
+        let ip: IpAddr = "198.51.100.7".parse().expect("ip");
+        let a = connections.try_acquire(ip).expect("first");
+        let _b = connections.try_acquire(ip).expect("second");
+        assert!(connections.try_acquire(ip).is_none());
+        assert!(connections.try_acquire("198.51.100.8".parse().expect("ip")).is_some());
+        drop(a);
+        assert!(connections.try_acquire(ip).is_some());
+    }
+}

@@ -1,0 +1,669 @@
+//! One task per websocket connection: reads client messages, forwards topic frames, keeps the
+//! connection alive, and ends it when its session ends.
+//!
+//! Generic over any `Sink<Message>` + `Stream<Item = Result<Message, _>>`, so the protocol is
+//! unit-tested with in-memory channels (see the tests below). Bounded by construction: the
+//! frames waiting for a connection are the shared broadcast buffer of each topic it follows;
+//! a connection that falls behind it is resynced, and one that keeps falling behind (or cannot
+//! take a frame within `send_timeout`) is closed as a slow consumer.
+
+use super::hub::{encode, Frame, Hub};
+use crate::auth::policy::Principal;
+use crate::auth::tokens::{TokenKeys, TokenType};
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes};
+use futures_util::{FutureExt, Sink, SinkExt, Stream, StreamExt};
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use hackops_shared::error::ErrorCode;
+use hackops_shared::ids::UserId;
+use hackops_shared::lang::Lang;
+use hackops_shared::ws::{close, ClientMsg, ServerMsg, Topic, MAX_SUBSCRIPTIONS, PROTOCOL_VERSION};
+use std::collections::HashMap;
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::Duration;
+use time::OffsetDateTime;
+use tokio::sync::broadcast;
+use tokio::time::Instant;
+use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
+use tokio_stream::wrappers::BroadcastStream;
+use tokio_stream::StreamMap;
+use uuid::Uuid;
+
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// How often the server pings.
+    pub heartbeat: Duration,
+    /// Silence after which the connection is considered dead.
+    pub idle_timeout: Duration,
+    /// Longest wait for the client to take a frame.
+    pub send_timeout: Duration,
+    /// Sustained client messages per second, and the burst allowed above it.
+    pub messages_per_second: u32,
+    pub burst: u32,
+    /// Bad messages (or rate-limit hits) tolerated before closing with 1008.
+    pub max_strikes: u32,
+    /// Resyncs after lagging tolerated before closing as a slow consumer.
+    pub max_lags: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            heartbeat: Duration::from_secs(25),
+            idle_timeout: Duration::from_secs(60),
+            send_timeout: Duration::from_secs(10),
+            messages_per_second: 20,
+            burst: 40,
+            max_strikes: 10,
+            max_lags: 3,
+        }
+    }
+}
+
+pub struct Context {
+    pub hub: Arc<Hub>,
+    pub tokens: Arc<TokenKeys>,
+    pub revocations: broadcast::Receiver<Uuid>,
+    pub limits: Limits,
+    pub lang: Lang,
+}
+
+/// Why the task ended, for logs and tests.
+#[derive(Debug, PartialEq, Eq)]
+pub enum End {
+    ClientClosed,
+    Closed(u16),
+    Dropped,
+}
+
+type Data<'a> = &'a serde_json::value::RawValue;
+
+fn text(msg: &ServerMsg<Data<'_>>) -> Message {
+    Message::Text(Utf8Bytes::from(serde_json::to_string(msg).unwrap_or_default()))
+}
+
+struct Conn<S> {
+    sink: S,
+    ctx: Context,
+    principal: Option<Principal>,
+    session: Option<Uuid>,
+    expires_at: Option<Instant>,
+    subs: StreamMap<Topic, BroadcastStream<Frame>>,
+    versions: HashMap<Topic, u64>,
+    strikes: u32,
+    lags: u32,
+    limiter: DefaultDirectRateLimiter,
+}
+
+enum Flow {
+    Continue,
+    End(End),
+}
+
+impl<S> Conn<S>
+where
+    S: Sink<Message> + Unpin,
+{
+    async fn send(&mut self, message: Message) -> Flow {
+        match tokio::time::timeout(self.ctx.limits.send_timeout, self.sink.send(message)).await {
+            Ok(Ok(())) => Flow::Continue,
+            Ok(Err(_)) => Flow::End(End::Dropped),
+            Err(_) => self.close(close::SLOW_CONSUMER, "slow consumer").await,
+        }
+    }
+
+    async fn close(&mut self, code: u16, reason: &'static str) -> Flow {
+        let frame =
+            Message::Close(Some(CloseFrame { code, reason: Utf8Bytes::from_static(reason) }));
+        // The peer may be the reason we close: never wait long for it.
+        let _ = tokio::time::timeout(Duration::from_secs(1), self.sink.send(frame)).await;
+        Flow::End(End::Closed(code))
+    }
+
+    async fn error(&mut self, code: ErrorCode, topic: Option<String>) -> Flow {
+        let msg: ServerMsg<Data<'_>> =
+            ServerMsg::Error { code, message: code.message(self.ctx.lang).to_owned(), topic };
+        self.send(text(&msg)).await
+    }
+
+    /// A bad message: answered with an error, and counted.
+    async fn strike(&mut self, code: ErrorCode, topic: Option<String>) -> Flow {
+        self.strikes += 1;
+        if self.strikes > self.ctx.limits.max_strikes {
+            return self.close(close::POLICY_VIOLATION, "too many bad messages").await;
+        }
+        self.error(code, topic).await
+    }
+
+    async fn on_text(&mut self, raw: &str) -> Flow {
+        if self.limiter.check().is_err() {
+            return self.strike(ErrorCode::RateLimited, None).await;
+        }
+        let Ok(msg) = serde_json::from_str::<ClientMsg>(raw) else {
+            return self.strike(ErrorCode::InvalidMessage, None).await;
+        };
+        match msg {
+            ClientMsg::Ping => self.send(text(&ServerMsg::Pong)).await,
+            ClientMsg::Auth { token } => self.on_auth(&token).await,
+            ClientMsg::Subscribe { topic, since } => self.on_subscribe(topic, since).await,
+            ClientMsg::Unsubscribe { topic } => match topic.parse::<Topic>() {
+                Ok(parsed) => {
+                    self.subs.remove(&parsed);
+                    self.versions.remove(&parsed);
+                    self.send(text(&ServerMsg::Unsubscribed { topic: parsed })).await
+                }
+                Err(_) => self.strike(ErrorCode::UnknownTopic, Some(topic)).await,
+            },
+        }
+    }
+
+    async fn on_auth(&mut self, token: &str) -> Flow {
+        let claims = match self.ctx.tokens.verify(token, TokenType::Access) {
+            Ok(claims) => claims,
+            Err(code) => return self.strike(code, None).await,
+        };
+        let principal = match self.ctx.hub.source().principal(UserId(claims.sub)).await {
+            Ok(p) => p,
+            Err(_) => return self.strike(ErrorCode::TokenRevoked, None).await,
+        };
+        let remaining = claims.exp - OffsetDateTime::now_utc().unix_timestamp();
+        self.expires_at =
+            Some(Instant::now() + Duration::from_secs(u64::try_from(remaining).unwrap_or(0)));
+        self.session = claims.sid;
+        self.principal = Some(principal);
+        self.send(text(&ServerMsg::Authenticated { user_id: UserId(claims.sub) })).await
+    }
+
+    async fn on_subscribe(&mut self, raw_topic: String, since: Option<u64>) -> Flow {
+        let Ok(topic) = raw_topic.parse::<Topic>() else {
+            return self.strike(ErrorCode::UnknownTopic, Some(raw_topic)).await;
+        };
+        if self.subs.len() >= MAX_SUBSCRIPTIONS && !self.subs.contains_key(&topic) {
+            return self.strike(ErrorCode::TooManySubscriptions, Some(raw_topic)).await;
+        }
+        if let Err(code) = self.ctx.hub.source().authorize(self.principal.as_ref(), topic).await {
+            return self.strike(code, Some(raw_topic)).await;
+        }
+        let (rx, state) = match self.ctx.hub.subscribe(topic).await {
+            Ok(subscribed) => subscribed,
+            Err(err) => {
+                tracing::warn!(%topic, error = %err, "cannot subscribe");
+                return self.error(ErrorCode::ServiceUnavailable, Some(raw_topic)).await;
+            }
+        };
+        self.subs.insert(topic, BroadcastStream::new(rx));
+        self.versions.insert(topic, state.version);
+        if since == Some(state.version) {
+            self.send(text(&ServerMsg::Subscribed { topic, version: state.version })).await
+        } else {
+            self.send(Message::Text(encode(topic, &state, true))).await
+        }
+    }
+
+    /// Queues one topic frame (without flushing); `None` when nothing needs sending.
+    async fn on_frame(
+        &mut self,
+        topic: Topic,
+        item: Result<Frame, BroadcastStreamRecvError>,
+    ) -> Option<Flow> {
+        match item {
+            Ok(frame) => {
+                let known = self.versions.get(&topic).copied().unwrap_or(0);
+                if frame.version <= known {
+                    return None;
+                }
+                self.versions.insert(topic, frame.version);
+                match tokio::time::timeout(
+                    self.ctx.limits.send_timeout,
+                    self.sink.feed(Message::Text(frame.text)),
+                )
+                .await
+                {
+                    Ok(Ok(())) => None,
+                    Ok(Err(_)) => Some(Flow::End(End::Dropped)),
+                    Err(_) => Some(self.close(close::SLOW_CONSUMER, "slow consumer").await),
+                }
+            }
+            Err(BroadcastStreamRecvError::Lagged(_)) => {
+                self.lags += 1;
+                if self.lags > self.ctx.limits.max_lags {
+                    return Some(self.close(close::SLOW_CONSUMER, "slow consumer").await);
+                }
+                match self.ctx.hub.current(topic).await {
+                    Ok(state) => {
+                        self.versions.insert(topic, state.version);
+                        Some(self.send(Message::Text(encode(topic, &state, true))).await)
+                    }
+                    Err(_) => None,
+                }
+            }
+        }
+    }
+
+    async fn flush(&mut self) -> Flow {
+        match tokio::time::timeout(self.ctx.limits.send_timeout, self.sink.flush()).await {
+            Ok(Ok(())) => Flow::Continue,
+            Ok(Err(_)) => Flow::End(End::Dropped),
+            Err(_) => self.close(close::SLOW_CONSUMER, "slow consumer").await,
+        }
+    }
+}
+
+/// How a read error ends the connection.
+fn close_code_for(err: &(dyn std::error::Error + 'static)) -> Option<(u16, &'static str)> {
+    let mut source = Some(err);
+    while let Some(e) = source {
+        if let Some(ws) = e.downcast_ref::<tungstenite::Error>() {
+            return match ws {
+                tungstenite::Error::Capacity(_) => {
+                    Some((close::MESSAGE_TOO_BIG, "message too big"))
+                }
+                tungstenite::Error::Utf8(_) => Some((close::INVALID_PAYLOAD, "invalid UTF-8")),
+                tungstenite::Error::Protocol(_) => Some((1002, "protocol error")),
+                _ => None,
+            };
+        }
+        source = e.source();
+    }
+    None
+}
+
+/// Runs the protocol until the connection ends.
+pub async fn serve<S, R, E>(sink: S, mut stream: R, ctx: Context) -> End
+where
+    S: Sink<Message> + Unpin,
+    R: Stream<Item = Result<Message, E>> + Unpin,
+    E: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    let quota = Quota::per_second(
+        NonZeroU32::new(ctx.limits.messages_per_second).unwrap_or(NonZeroU32::MIN),
+    )
+    .allow_burst(NonZeroU32::new(ctx.limits.burst).unwrap_or(NonZeroU32::MIN));
+    let mut heartbeat = tokio::time::interval(ctx.limits.heartbeat);
+    heartbeat.tick().await;
+    // A stream rather than `recv()`: once the sender is gone the branch is simply disabled,
+    // instead of answering `Closed` in a busy loop.
+    let mut revocations = BroadcastStream::new(ctx.revocations.resubscribe());
+    let shutdown = ctx.hub.shutdown.clone();
+    let mut conn = Conn {
+        sink,
+        ctx,
+        principal: None,
+        session: None,
+        expires_at: None,
+        subs: StreamMap::new(),
+        versions: HashMap::new(),
+        strikes: 0,
+        lags: 0,
+        limiter: RateLimiter::direct(quota),
+    };
+    let welcome: ServerMsg<Data<'_>> =
+        ServerMsg::Welcome { protocol: PROTOCOL_VERSION, server_time: OffsetDateTime::now_utc() };
+    if let Flow::End(end) = conn.send(text(&welcome)).await {
+        return end;
+    }
+    let mut last_seen = Instant::now();
+    loop {
+        let expiry = conn.expires_at;
+        let flow = tokio::select! {
+            () = shutdown.cancelled() => conn.close(close::GOING_AWAY, "server shutting down").await,
+            incoming = stream.next() => {
+                last_seen = Instant::now();
+                match incoming {
+                    None => Flow::End(End::ClientClosed),
+                    Some(Ok(Message::Text(raw))) => conn.on_text(raw.as_str()).await,
+                    Some(Ok(Message::Binary(_))) => conn.close(close::UNSUPPORTED_DATA, "binary frames are not supported").await,
+                    Some(Ok(Message::Close(_))) => Flow::End(End::ClientClosed),
+                    Some(Ok(Message::Ping(_) | Message::Pong(_))) => Flow::Continue,
+                    Some(Err(err)) => {
+                        let err: Box<dyn std::error::Error + Send + Sync> = err.into();
+                        match close_code_for(err.as_ref()) {
+                            Some((code, reason)) => conn.close(code, reason).await,
+                            None => Flow::End(End::Dropped),
+                        }
+                    }
+                }
+            }
+            Some((topic, item)) = conn.subs.next() => {
+                let mut flow = conn.on_frame(topic, item).await;
+                // Batch whatever else is ready into the same write.
+                let mut batched = 0;
+                while flow.is_none() && batched < 32 {
+                    match conn.subs.next().now_or_never() {
+                        Some(Some((topic, item))) => flow = conn.on_frame(topic, item).await,
+                        _ => break,
+                    }
+                    batched += 1;
+                }
+                match flow {
+                    Some(flow @ Flow::End(_)) => flow,
+                    _ => conn.flush().await,
+                }
+            }
+            _ = heartbeat.tick() => {
+                if last_seen.elapsed() > conn.ctx.limits.idle_timeout {
+                    conn.close(close::HEARTBEAT_TIMEOUT, "no answer to pings").await
+                } else {
+                    conn.send(Message::Ping(Default::default())).await
+                }
+            }
+            () = sleep_until(expiry) => conn.close(close::SESSION_ENDED, "access token expired").await,
+            Some(revoked) = revocations.next() => match revoked {
+                Ok(session) if Some(session) == conn.session => conn.close(close::SESSION_ENDED, "session revoked").await,
+                _ => Flow::Continue,
+            },
+        };
+        if let Flow::End(end) = flow {
+            if matches!(end, End::Closed(_)) {
+                // Closing handshake: read (and drop) what the peer still sends until it answers
+                // our close, so its kernel does not reset the connection before it reads it.
+                let drain = async {
+                    while let Some(Ok(message)) = stream.next().await {
+                        if matches!(message, Message::Close(_)) {
+                            break;
+                        }
+                    }
+                };
+                let _ = tokio::time::timeout(Duration::from_secs(2), drain).await;
+            }
+            return end;
+        }
+    }
+}
+
+async fn sleep_until(deadline: Option<Instant>) {
+    match deadline {
+        Some(deadline) => tokio::time::sleep_until(deadline).await,
+        None => std::future::pending().await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::realtime::{BoxFuture, TopicSource, TopicState};
+    use futures_channel::mpsc;
+    use serde_json::{json, Value};
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    /// One public topic (`events`) whose version the test moves; every other topic is private.
+    struct FakeSource {
+        version: AtomicU64,
+    }
+
+    impl TopicSource for FakeSource {
+        fn authorize<'a>(
+            &'a self,
+            principal: Option<&'a Principal>,
+            topic: Topic,
+        ) -> BoxFuture<'a, Result<(), ErrorCode>> {
+            Box::pin(async move {
+                match (topic, principal) {
+                    (Topic::Events, _) => Ok(()),
+                    (_, None) => Err(ErrorCode::UnknownTopic),
+                    (_, Some(_)) => Ok(()),
+                }
+            })
+        }
+        fn load(&self, _topic: Topic) -> BoxFuture<'_, anyhow::Result<TopicState>> {
+            Box::pin(async move {
+                let version = self.version.load(Ordering::SeqCst);
+                let data = serde_json::value::to_raw_value(&json!({"v": version}))?;
+                Ok(TopicState { version, data: Arc::from(data) })
+            })
+        }
+        fn version(&self, _topic: Topic) -> BoxFuture<'_, anyhow::Result<u64>> {
+            Box::pin(async move { Ok(self.version.load(Ordering::SeqCst)) })
+        }
+        fn principal(&self, user: UserId) -> BoxFuture<'_, anyhow::Result<Principal>> {
+            Box::pin(async move { Ok(Principal { user_id: Some(user), ..Default::default() }) })
+        }
+    }
+
+    struct Harness {
+        to_server: mpsc::UnboundedSender<Result<Message, std::io::Error>>,
+        from_server: mpsc::UnboundedReceiver<Message>,
+        source: Arc<FakeSource>,
+        hub: Arc<Hub>,
+        task: tokio::task::JoinHandle<End>,
+    }
+
+    fn keys() -> Arc<TokenKeys> {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let args = crate::config::ServeArgs {
+            storage: crate::config::StorageArgs {
+                data_dir: dir.path().to_owned(),
+                database_url: None,
+            },
+            addr: "127.0.0.1:0".parse().expect("addr"),
+            redis_url: None,
+            public_url: None,
+            allowed_origins: vec![],
+            static_dir: None,
+            jwt_secret: Some("socket-test-secret-0123456789abcdef-xyz".into()),
+            jwt_secret_file: None,
+            access_token_ttl: 60,
+            refresh_token_ttl: 3600,
+            login_attempts_per_minute: 10,
+            ws_max_connections_per_ip: 10,
+            demo: false,
+        };
+        Arc::new(TokenKeys::new(&crate::config::Config::from_args(args).expect("config")))
+    }
+
+    fn start(limits: Limits) -> (Harness, Arc<TokenKeys>, broadcast::Sender<Uuid>) {
+        let source = Arc::new(FakeSource { version: AtomicU64::new(1) });
+        let hub = Hub::new(source.clone(), Duration::from_millis(1));
+        let (to_server, stream) = mpsc::unbounded();
+        let (sink, from_server) = mpsc::unbounded();
+        let tokens = keys();
+        let (revoked, _) = broadcast::channel(8);
+        let ctx = Context {
+            hub: hub.clone(),
+            tokens: tokens.clone(),
+            revocations: revoked.subscribe(),
+            limits,
+            lang: Lang::En,
+        };
+        let task = tokio::spawn(serve(sink, stream, ctx));
+        (Harness { to_server, from_server, source, hub, task }, tokens, revoked)
+    }
+
+    impl Harness {
+        fn send(&self, value: Value) {
+            self.to_server
+                .unbounded_send(Ok(Message::Text(value.to_string().into())))
+                .expect("send");
+        }
+        async fn recv(&mut self) -> Message {
+            tokio::time::timeout(Duration::from_secs(120), self.from_server.next())
+                .await
+                .expect("a message in time")
+                .expect("open")
+        }
+        async fn json(&mut self) -> Value {
+            loop {
+                match self.recv().await {
+                    Message::Text(text) => {
+                        return serde_json::from_str(text.as_str()).expect("json")
+                    }
+                    Message::Ping(_) => continue,
+                    other => panic!("expected text, got {other:?}"),
+                }
+            }
+        }
+        async fn close_code(&mut self) -> u16 {
+            loop {
+                match self.recv().await {
+                    Message::Close(Some(frame)) => return frame.code,
+                    Message::Text(_) | Message::Ping(_) => continue,
+                    other => panic!("expected close, got {other:?}"),
+                }
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn welcome_subscribe_snapshot_then_updates() {
+        let (mut h, _, _) = start(Limits::default());
+        let welcome = h.json().await;
+        assert_eq!(welcome["type"], "welcome");
+        assert_eq!(welcome["protocol"], 1);
+        assert!(welcome["server_time"].as_str().is_some_and(|t| t.ends_with('Z')));
+
+        h.send(json!({"type": "subscribe", "topic": "events"}));
+        assert_eq!(
+            h.json().await,
+            json!({"type": "snapshot", "topic": "events", "version": 1, "data": {"v": 1}})
+        );
+
+        h.source.version.store(2, Ordering::SeqCst);
+        h.hub.mark_dirty_at(Topic::Events, 2);
+        assert_eq!(
+            h.json().await,
+            json!({"type": "update", "topic": "events", "version": 2, "data": {"v": 2}})
+        );
+
+        // A duplicate announcement of a version already delivered sends nothing.
+        h.hub.mark_dirty_at(Topic::Events, 2);
+        h.send(json!({"type": "ping"}));
+        assert_eq!(h.json().await, json!({"type": "pong"}));
+    }
+
+    #[tokio::test]
+    async fn since_decides_between_snapshot_and_ack() {
+        let (mut h, _, _) = start(Limits::default());
+        h.json().await;
+        h.send(json!({"type": "subscribe", "topic": "events", "since": 1}));
+        assert_eq!(h.json().await, json!({"type": "subscribed", "topic": "events", "version": 1}));
+        h.send(json!({"type": "unsubscribe", "topic": "events"}));
+        assert_eq!(h.json().await, json!({"type": "unsubscribed", "topic": "events"}));
+        h.send(json!({"type": "subscribe", "topic": "events", "since": 0}));
+        assert_eq!(h.json().await["type"], "snapshot", "a stale client gets the whole state");
+    }
+
+    #[tokio::test]
+    async fn bad_messages_get_errors_then_a_policy_close() {
+        let (mut h, _, _) = start(Limits { max_strikes: 3, ..Limits::default() });
+        h.json().await;
+        h.to_server.unbounded_send(Ok(Message::Text("{not json".into()))).expect("send");
+        assert_eq!(h.json().await["code"], "invalid_message");
+        h.send(json!({"type": "shout"}));
+        assert_eq!(h.json().await["code"], "invalid_message");
+        h.send(json!({"type": "subscribe", "topic": "judge:secret"}));
+        let err = h.json().await;
+        assert_eq!(
+            (err["code"].as_str(), err["topic"].as_str()),
+            (Some("unknown_topic"), Some("judge:secret"))
+        );
+        h.send(json!({"type": "subscribe", "topic": "nope"}));
+        assert_eq!(h.close_code().await, close::POLICY_VIOLATION);
+        assert_eq!(h.task.await.expect("task"), End::Closed(close::POLICY_VIOLATION));
+    }
+
+    #[tokio::test]
+    async fn private_topics_need_a_valid_access_token() {
+        let (mut h, tokens, _) = start(Limits::default());
+        h.json().await;
+        let topic = format!("event:{}", Uuid::new_v4());
+        h.send(json!({"type": "subscribe", "topic": topic}));
+        assert_eq!(h.json().await["code"], "unknown_topic");
+        let refresh =
+            tokens.issue(TokenType::Refresh, Uuid::new_v4(), Uuid::new_v4(), None).expect("issue");
+        h.send(json!({"type": "auth", "token": refresh.token}));
+        assert_eq!(h.json().await["code"], "token_wrong_type");
+        let user = Uuid::new_v4();
+        let access = tokens.issue(TokenType::Access, user, Uuid::new_v4(), None).expect("issue");
+        h.send(json!({"type": "auth", "token": access.token}));
+        assert_eq!(h.json().await, json!({"type": "authenticated", "user_id": user}));
+        h.send(json!({"type": "subscribe", "topic": topic}));
+        assert_eq!(h.json().await["type"], "snapshot");
+    }
+
+    #[tokio::test]
+    async fn binary_frames_are_refused() {
+        let (mut h, _, _) = start(Limits::default());
+        h.json().await;
+        h.to_server
+            .unbounded_send(Ok(Message::Binary(vec![0, 159, 146, 150].into())))
+            .expect("send");
+        assert_eq!(h.close_code().await, close::UNSUPPORTED_DATA);
+    }
+
+    #[tokio::test]
+    async fn floods_are_rate_limited_then_closed() {
+        let (mut h, _, _) =
+            start(Limits { messages_per_second: 1, burst: 5, max_strikes: 3, ..Limits::default() });
+        h.json().await;
+        for _ in 0..20 {
+            h.send(json!({"type": "ping"}));
+        }
+        let mut pongs = 0;
+        let mut limited = 0;
+        let code = loop {
+            match h.recv().await {
+                Message::Text(text) => {
+                    let v: Value = serde_json::from_str(text.as_str()).expect("json");
+                    if v["type"] == "pong" {
+                        pongs += 1
+                    } else if v["code"] == "rate_limited" {
+                        limited += 1
+                    }
+                }
+                Message::Close(Some(frame)) => break frame.code,
+                _ => {}
+            }
+        };
+        assert_eq!(code, close::POLICY_VIOLATION);
+        assert_eq!((pongs, limited), (5, 3));
+    }
+
+    #[tokio::test]
+    async fn revoked_sessions_close_the_socket() {
+        let (mut h, tokens, revoked) = start(Limits::default());
+        h.json().await;
+        let session = Uuid::new_v4();
+        let access = tokens
+            .issue(TokenType::Access, Uuid::new_v4(), Uuid::new_v4(), Some(session))
+            .expect("issue");
+        h.send(json!({"type": "auth", "token": access.token}));
+        assert_eq!(h.json().await["type"], "authenticated");
+        revoked.send(Uuid::new_v4()).expect("other session");
+        revoked.send(session).expect("this session");
+        assert_eq!(h.close_code().await, close::SESSION_ENDED);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn expired_tokens_close_the_socket() {
+        let (mut h, tokens, _revoked) =
+            start(Limits { heartbeat: Duration::from_secs(1000), ..Limits::default() });
+        h.json().await;
+        let access =
+            tokens.issue(TokenType::Access, Uuid::new_v4(), Uuid::new_v4(), None).expect("issue");
+        h.send(json!({"type": "auth", "token": access.token}));
+        assert_eq!(h.json().await["type"], "authenticated");
+        // The token lives 60 s (see `keys()`); paused time jumps there.
+        assert_eq!(h.close_code().await, close::SESSION_ENDED);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn silent_peers_are_dropped_after_the_idle_timeout() {
+        let (mut h, _, _) = start(Limits {
+            heartbeat: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(25),
+            ..Limits::default()
+        });
+        h.json().await;
+        assert!(matches!(h.recv().await, Message::Ping(_)));
+        assert!(matches!(h.recv().await, Message::Ping(_)));
+        assert_eq!(h.close_code().await, close::HEARTBEAT_TIMEOUT);
+    }
+
+    #[tokio::test]
+    async fn shutdown_says_going_away() {
+        let (mut h, _, _) = start(Limits::default());
+        h.json().await;
+        h.hub.shutdown.cancel();
+        assert_eq!(h.close_code().await, close::GOING_AWAY);
+    }
+}
