@@ -44,13 +44,16 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Puts keyboard focus on the main content.
-pub fn focus_main() {
+/// Puts keyboard focus on the main content; `scroll` brings it into view (skip link),
+/// otherwise the page keeps its scroll position (the router already scrolled to the top).
+pub fn focus_main(scroll: bool) {
     if let Some(main) = document()
         .get_element_by_id("main")
         .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
     {
-        let _ = main.focus();
+        let options = web_sys::FocusOptions::new();
+        options.set_prevent_scroll(!scroll);
+        let _ = main.focus_with_options(&options);
     }
 }
 
@@ -62,7 +65,7 @@ fn FocusOnNavigation() -> impl IntoView {
     Effect::new(move |previous: Option<String>| {
         let path = location.pathname.get();
         if previous.is_some_and(|p| p != path) {
-            request_animation_frame(focus_main);
+            request_animation_frame(|| focus_main(false));
         }
         path
     });

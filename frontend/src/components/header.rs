@@ -11,7 +11,7 @@ use leptos_router::hooks::use_location;
 pub fn SkipLink() -> impl IntoView {
     let focus_main = move |ev: leptos::ev::MouseEvent| {
         ev.prevent_default();
-        crate::app::focus_main();
+        crate::app::focus_main(true);
     };
     view! {
         <a class="skip-link" href="#main" rel="external" on:click=focus_main>
