@@ -8,7 +8,12 @@ const port = Number(process.env.E2E_PORT ?? 18765);
 const baseURL = `http://127.0.0.1:${port}`;
 const bin = process.env.HACKOPS_BIN ?? resolve(__dirname, '../target/debug/hackops');
 const staticDir = process.env.HACKOPS_STATIC_DIR ?? resolve(__dirname, '../frontend/dist');
-const dataDir = process.env.E2E_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'hackops-e2e-'));
+// Created once by the main process; the workers inherit it through the environment.
+if (!process.env.E2E_DATA_DIR) {
+  process.env.E2E_DATA_DIR = mkdtempSync(join(tmpdir(), 'hackops-e2e-'));
+  process.env.E2E_DATA_DIR_TEMPORARY = '1';
+}
+const dataDir = process.env.E2E_DATA_DIR;
 
 export default defineConfig({
   testDir: './tests',
@@ -20,6 +25,7 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 10_000 },
   reporter: [['list']],
+  globalTeardown: './global-teardown.ts',
   use: {
     baseURL,
     ...devices['Desktop Chrome'],
