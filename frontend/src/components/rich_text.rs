@@ -168,3 +168,48 @@ pub fn RichText(source: String, #[prop(default = 2)] heading_base: u8) -> impl I
         .collect_view();
     view! { <div class="rich-text">{views}</div> }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blocks_split_paragraphs_headings_and_lists() {
+        let source =
+            "# Titre\nUne ligne\nqui continue.\n\n- un\n- deux\n\n1. premier\n2. second\n\nFin.";
+        assert_eq!(
+            blocks(source),
+            vec![
+                Block::Heading(1, "Titre".into()),
+                Block::Paragraph("Une ligne qui continue.".into()),
+                Block::Bullets(vec!["un".into(), "deux".into()]),
+                Block::Numbered(vec!["premier".into(), "second".into()]),
+                Block::Paragraph("Fin.".into()),
+            ]
+        );
+        assert_eq!(blocks("#hashtag"), vec![Block::Paragraph("#hashtag".into())]);
+    }
+
+    #[test]
+    fn inlines_keep_markup_as_text_and_links_safe() {
+        assert_eq!(
+            inlines("Des **données** et du `code`, voir [le portail](https://data.example.org)."),
+            vec![
+                Inline::Text("Des ".into()),
+                Inline::Strong("données".into()),
+                Inline::Text(" et du ".into()),
+                Inline::Code("code".into()),
+                Inline::Text(", voir ".into()),
+                Inline::Link("le portail".into(), "https://data.example.org".into()),
+                Inline::Text(".".into()),
+            ]
+        );
+        // Not a web address: only the label is kept.
+        assert_eq!(
+            inlines("[clic](javascript:alert(1))"),
+            vec![Inline::Text("clic".into()), Inline::Text(")".into())]
+        );
+        // Unclosed markers and HTML stay plain text.
+        assert_eq!(inlines("2 ** 3 <b>x</b>"), vec![Inline::Text("2 ** 3 <b>x</b>".into())]);
+    }
+}

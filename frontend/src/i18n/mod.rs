@@ -201,3 +201,28 @@ fn set_document_lang(lang: Lang) {
         let _ = html.set_attribute("lang", lang.code());
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_read_well_in_both_languages() {
+        let (en, fr) = (texts(Lang::En), texts(Lang::Fr));
+        assert_eq!((en.challenge_count)(1), "1 challenge");
+        assert_eq!((en.challenge_count)(3), "3 challenges");
+        assert_eq!((fr.challenge_count)(1), "1 défi");
+        assert_eq!((fr.challenge_count)(3), "3 défis");
+        assert_eq!((fr.events_count)(0), "0 événement");
+        assert_eq!((en.events_count)(2), "2 events");
+    }
+
+    #[test]
+    fn the_languages_really_differ() {
+        let (en, fr) = (texts(Lang::En), texts(Lang::Fr));
+        assert_ne!(en.sign_in, fr.sign_in);
+        assert_ne!(en.home_title, fr.home_title);
+        assert_eq!(fr.colon, "\u{a0}: ");
+        assert_eq!(fr.role(EventRole::Judge), "Membre du jury");
+    }
+}
