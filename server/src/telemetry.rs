@@ -1,4 +1,5 @@
-//! Structured logs: human-readable by default, JSON with `--log-format json`.
+//! Structured logs on stderr: human-readable by default, JSON with `--log-format json`.
+//! Stdout carries only what the operator asked for (the start-up banner).
 
 use tracing_subscriber::EnvFilter;
 
@@ -13,7 +14,10 @@ pub enum LogFormat {
 pub fn init(format: LogFormat) {
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_target(false);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .with_writer(std::io::stderr);
     let _ = match format {
         LogFormat::Pretty => builder.try_init(),
         LogFormat::Json => builder.json().flatten_event(true).with_current_span(true).try_init(),

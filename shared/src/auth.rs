@@ -31,6 +31,17 @@ impl EventRole {
     pub fn parse(value: &str) -> Option<EventRole> {
         EventRole::ALL.into_iter().find(|r| r.as_str() == value)
     }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (EventRole::Organiser, Lang::En) => "Organiser",
+            (EventRole::Organiser, Lang::Fr) => "Organisateur·rice",
+            (EventRole::Judge, Lang::En) => "Judge",
+            (EventRole::Judge, Lang::Fr) => "Membre du jury",
+            (EventRole::Participant, Lang::En) => "Participant",
+            (EventRole::Participant, Lang::Fr) => "Participant·e",
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

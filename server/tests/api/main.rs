@@ -2,6 +2,7 @@
 //! SQLite (default) or PostgreSQL + Redis (`HACKOPS_TEST_DB=postgres`).
 
 mod auth;
+mod cli;
 mod events;
 mod helpers;
 mod ops;
