@@ -18,6 +18,8 @@
 #   test-postgres  cargo test (default members) with HACKOPS_TEST_DB=postgres against local PostgreSQL + Redis
 #   frontend       scripts/build-frontend.sh (frontend/dist)
 #   build          cargo build -p hackops-server --bins --tests (the debug binary the e2e tests run)
+#   bench-smoke    scripts/bench-smoke.sh: 1k-connection fan-out + hold against that binary and the
+#                  bench baseline; fails on functional problems only, never on speed
 #   e2e            Playwright in e2e/ against that binary, with Debian's Chromium
 #   compose        scripts/check-compose.sh (docker-compose.yml, Dockerfile, deploy/Caddyfile)
 #
@@ -43,7 +45,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 LOG_TAG="test"
 cd "$HACKOPS_ROOT"
 
-STAGES=(setup fmt clippy wasm-check test-sqlite test-postgres frontend build e2e compose)
+STAGES=(setup fmt clippy wasm-check test-sqlite test-postgres frontend build bench-smoke e2e compose)
 
 # ------------------------------------------------------------------------------ stages
 stage_setup() { bash scripts/setup.sh; }
@@ -89,6 +91,8 @@ stage_frontend() {
 # features of hyper, tower, tower-http...), so after the test stages this is a no-op instead of
 # a second build of those crates and everything above them. Same binary, same code.
 stage_build() { cargo build -p hackops-server --bins --tests --locked; }
+
+stage_bench-smoke() { bash scripts/bench-smoke.sh; }
 
 stage_e2e() {
   [[ -x $HACKOPS_BIN ]] || die "$HACKOPS_BIN not found: run the 'build' stage first"
