@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m0001_accounts_and_events;
 mod m0002_topic_versions;
+mod m0003_phases_and_agenda;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m0001_accounts_and_events::Migration),
             Box::new(m0002_topic_versions::Migration),
+            Box::new(m0003_phases_and_agenda::Migration),
         ]
     }
 }

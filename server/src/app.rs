@@ -50,6 +50,8 @@ pub struct AppState {
 
 /// Changes to one topic reach subscribers at most this often (latest state wins).
 const TOPIC_MIN_INTERVAL: Duration = Duration::from_millis(100);
+/// How often each instance looks for due scheduled phase changes.
+const SCHEDULER_TICK: Duration = Duration::from_secs(1);
 /// With Redis, how often followed topics' versions are compared with the database.
 const VERSION_POLL: Duration = Duration::from_secs(2);
 
@@ -143,8 +145,15 @@ impl Application {
                 }
             });
         }
+        let realtime = Realtime::new(hub.clone(), bus, revoked);
+        tokio::spawn(events::phases::scheduler(
+            db.clone(),
+            realtime.clone(),
+            SCHEDULER_TICK,
+            hub.shutdown.clone(),
+        ));
         let state = AppState {
-            realtime: Realtime::new(hub, bus, revoked),
+            realtime,
             ws_connections: Connections::new(config.ws_max_connections_per_ip as usize),
             ws_limits: Limits::default(),
             tokens: Arc::new(TokenKeys::new(&config)),

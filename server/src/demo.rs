@@ -7,7 +7,7 @@ use crate::events::repo::NewChallenge;
 use crate::events::service as events;
 use crate::organisations::service as organisations;
 use hackops_shared::auth::EventRole;
-use hackops_shared::events::{EventPhase, ValidEvent};
+use hackops_shared::events::{AgendaKind, EventPhase, ValidAgendaItem, ValidEvent};
 use hackops_shared::ids::{OrganisationId, UserId};
 use hackops_shared::lang::Lang;
 use sea_orm::{DatabaseConnection, TransactionTrait};
@@ -82,6 +82,35 @@ pub async fn seed(db: &DatabaseConnection) -> AppResult<()> {
         ];
         for challenge in challenges {
             events::add_challenge(&txn, event_id, challenge).await?;
+        }
+        let agenda = [
+            ("Accueil et lancement officiel", AgendaKind::Kickoff, 0, Some(1)),
+            ("Présentation des jeux de données", AgendaKind::Talk, 1, Some(2)),
+            ("Mentorat : données et cartographie", AgendaKind::Mentoring, 4, Some(6)),
+            ("Dépôt des projets", AgendaKind::Deadline, 26, None),
+            ("Pitchs devant le jury", AgendaKind::Pitch, 27, Some(30)),
+            ("Remise des prix", AgendaKind::Ceremony, 31, Some(33)),
+        ];
+        for (title, kind, from, to) in agenda {
+            events::add_agenda_item_unchecked(
+                &txn,
+                event_id,
+                ValidAgendaItem {
+                    title: title.to_owned(),
+                    kind,
+                    starts_at: start_day + Duration::hours(from),
+                    ends_at: to.map(|h| start_day + Duration::hours(h)),
+                    location: None,
+                },
+            )
+            .await?;
+        }
+        for (phase, at) in [
+            (EventPhase::Hacking, start_day),
+            (EventPhase::Judging, start_day + Duration::hours(26)),
+            (EventPhase::ResultsPublished, start_day + Duration::hours(31)),
+        ] {
+            events::schedule_unchecked(&txn, event_id, phase, at).await?;
         }
         grant_event_role(&txn, event.id, organiser.id, EventRole::Organiser).await?;
         grant_event_role(&txn, event.id, judge.id, EventRole::Judge).await?;

@@ -36,6 +36,8 @@ pub enum ErrorCode {
     UnknownTopic,
     /// Realtime: the connection follows too many topics.
     TooManySubscriptions,
+    /// The event cannot move to that phase from where it is.
+    InvalidPhaseTransition,
 }
 
 impl ErrorCode {
@@ -52,7 +54,7 @@ impl ErrorCode {
             Forbidden => 403,
             NotFound | UnknownTopic => 404,
             MethodNotAllowed => 405,
-            EmailTaken | Conflict | TooManySubscriptions => 409,
+            EmailTaken | Conflict | TooManySubscriptions | InvalidPhaseTransition => 409,
             RateLimited => 429,
             Internal => 500,
             ServiceUnavailable => 503,
@@ -84,6 +86,7 @@ impl ErrorCode {
             InvalidMessage => "invalid_message",
             UnknownTopic => "unknown_topic",
             TooManySubscriptions => "too_many_subscriptions",
+            InvalidPhaseTransition => "invalid_phase_transition",
         }
     }
 
@@ -135,6 +138,10 @@ impl ErrorCode {
             (UnknownTopic, Lang::Fr) => "Ce sujet n'existe pas.",
             (TooManySubscriptions, Lang::En) => "This connection follows too many topics.",
             (TooManySubscriptions, Lang::Fr) => "Cette connexion suit trop de sujets.",
+            (InvalidPhaseTransition, Lang::En) => "The event cannot move to that phase now.",
+            (InvalidPhaseTransition, Lang::Fr) => {
+                "L'événement ne peut pas passer à cette phase maintenant."
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
-use crate::db::entities::{challenges, events};
-use hackops_shared::events::{EventPhase, ValidEvent};
+use crate::db::entities::{agenda_items, challenges, events, phase_transitions};
+use hackops_shared::events::{EventPhase, ValidAgendaItem, ValidChallenge, ValidEvent};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
     QueryOrder, QuerySelect, Set,
@@ -125,4 +126,196 @@ pub async fn insert_challenge(
     }
     .insert(db)
     .await
+}
+
+/// Moves an event to `to` only if it is still in `from` (two organisers clicking at once, or
+/// a scheduled transition racing a manual one: exactly one wins).
+pub async fn set_phase(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    from: EventPhase,
+    to: EventPhase,
+) -> Result<bool, sea_orm::DbErr> {
+    let result = events::Entity::update_many()
+        .col_expr(events::Column::Phase, Expr::value(to.as_str()))
+        .col_expr(events::Column::UpdatedAt, Expr::value(OffsetDateTime::now_utc()))
+        .filter(events::Column::Id.eq(id))
+        .filter(events::Column::Phase.eq(from.as_str()))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+pub use phase_transitions::Model as Transition;
+
+pub async fn insert_transition(
+    db: &impl ConnectionTrait,
+    event_id: Uuid,
+    phase: EventPhase,
+    at: OffsetDateTime,
+) -> Result<Transition, sea_orm::DbErr> {
+    phase_transitions::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        event_id: Set(event_id),
+        phase: Set(phase.as_str().to_owned()),
+        scheduled_at: Set(at.to_offset(UtcOffset::UTC)),
+        fired_at: Set(None),
+        created_at: Set(OffsetDateTime::now_utc()),
+    }
+    .insert(db)
+    .await
+}
+
+pub async fn transitions_of(
+    db: &impl ConnectionTrait,
+    event_id: Uuid,
+) -> Result<Vec<Transition>, sea_orm::DbErr> {
+    phase_transitions::Entity::find()
+        .filter(phase_transitions::Column::EventId.eq(event_id))
+        .order_by_asc(phase_transitions::Column::ScheduledAt)
+        .all(db)
+        .await
+}
+
+pub async fn find_transition(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+) -> Result<Option<Transition>, sea_orm::DbErr> {
+    phase_transitions::Entity::find_by_id(id).one(db).await
+}
+
+pub async fn delete_pending_transition(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+) -> Result<bool, sea_orm::DbErr> {
+    let result = phase_transitions::Entity::delete_many()
+        .filter(phase_transitions::Column::Id.eq(id))
+        .filter(phase_transitions::Column::FiredAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+pub async fn due_transitions(
+    db: &impl ConnectionTrait,
+    now: OffsetDateTime,
+) -> Result<Vec<Transition>, sea_orm::DbErr> {
+    phase_transitions::Entity::find()
+        .filter(phase_transitions::Column::FiredAt.is_null())
+        .filter(phase_transitions::Column::ScheduledAt.lte(now.to_offset(UtcOffset::UTC)))
+        .order_by_asc(phase_transitions::Column::ScheduledAt)
+        .limit(100)
+        .all(db)
+        .await
+}
+
+/// Marks a transition fired unless someone (another instance) did first.
+pub async fn claim_transition(db: &impl ConnectionTrait, id: Uuid) -> Result<bool, sea_orm::DbErr> {
+    let result = phase_transitions::Entity::update_many()
+        .col_expr(phase_transitions::Column::FiredAt, Expr::value(Some(OffsetDateTime::now_utc())))
+        .filter(phase_transitions::Column::Id.eq(id))
+        .filter(phase_transitions::Column::FiredAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// The earliest pending transition of each event.
+pub async fn next_transitions(
+    db: &impl ConnectionTrait,
+    event_ids: Vec<Uuid>,
+) -> Result<HashMap<Uuid, Transition>, sea_orm::DbErr> {
+    let pending = phase_transitions::Entity::find()
+        .filter(phase_transitions::Column::EventId.is_in(event_ids))
+        .filter(phase_transitions::Column::FiredAt.is_null())
+        .order_by_desc(phase_transitions::Column::ScheduledAt)
+        .all(db)
+        .await?;
+    // Descending order: the last insert per event is its earliest.
+    Ok(pending.into_iter().map(|t| (t.event_id, t)).collect())
+}
+
+pub use agenda_items::Model as AgendaItem;
+
+pub async fn agenda_of(
+    db: &impl ConnectionTrait,
+    event_id: Uuid,
+) -> Result<Vec<AgendaItem>, sea_orm::DbErr> {
+    agenda_items::Entity::find()
+        .filter(agenda_items::Column::EventId.eq(event_id))
+        .order_by_asc(agenda_items::Column::StartsAt)
+        .order_by_asc(agenda_items::Column::Id)
+        .all(db)
+        .await
+}
+
+pub async fn insert_agenda_item(
+    db: &impl ConnectionTrait,
+    event_id: Uuid,
+    item: ValidAgendaItem,
+) -> Result<AgendaItem, sea_orm::DbErr> {
+    agenda_items::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        event_id: Set(event_id),
+        title: Set(item.title),
+        kind: Set(item.kind.as_str().to_owned()),
+        starts_at: Set(item.starts_at.to_offset(UtcOffset::UTC)),
+        ends_at: Set(item.ends_at.map(|t| t.to_offset(UtcOffset::UTC))),
+        location: Set(item.location),
+        created_at: Set(OffsetDateTime::now_utc()),
+    }
+    .insert(db)
+    .await
+}
+
+pub async fn delete_agenda_item(
+    db: &impl ConnectionTrait,
+    event_id: Uuid,
+    id: Uuid,
+) -> Result<bool, sea_orm::DbErr> {
+    let result = agenda_items::Entity::delete_many()
+        .filter(agenda_items::Column::Id.eq(id))
+        .filter(agenda_items::Column::EventId.eq(event_id))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+pub async fn find_challenge(
+    db: &impl ConnectionTrait,
+    event_id: Uuid,
+    id: Uuid,
+) -> Result<Option<Challenge>, sea_orm::DbErr> {
+    challenges::Entity::find_by_id(id)
+        .filter(challenges::Column::EventId.eq(event_id))
+        .one(db)
+        .await
+}
+
+pub async fn update_challenge(
+    db: &impl ConnectionTrait,
+    challenge: Challenge,
+    content: ValidChallenge,
+) -> Result<Challenge, sea_orm::DbErr> {
+    let position = content.position.unwrap_or(challenge.position);
+    let mut active = challenge.into_active_model();
+    active.title = Set(content.title);
+    active.summary = Set(content.summary);
+    active.description = Set(content.description);
+    active.prize = Set(content.prize);
+    active.position = Set(position);
+    active.update(db).await
+}
+
+pub async fn delete_challenge(
+    db: &impl ConnectionTrait,
+    event_id: Uuid,
+    id: Uuid,
+) -> Result<bool, sea_orm::DbErr> {
+    let result = challenges::Entity::delete_many()
+        .filter(challenges::Column::Id.eq(id))
+        .filter(challenges::Column::EventId.eq(event_id))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
 }

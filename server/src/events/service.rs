@@ -9,8 +9,8 @@ use crate::realtime::{versions, Realtime};
 use hackops_shared::auth::EventRole;
 use hackops_shared::error::{ErrorCode, FieldCode};
 use hackops_shared::events::{
-    ChallengeDto, ChallengeList, CreateEventRequest, EventDto, EventList, EventPhase,
-    UpdateEventRequest, ValidEvent,
+    ChallengeDto, ChallengeList, ChallengeRequest, CreateEventRequest, EventDto, EventList,
+    EventPhase, NextTransition, UpdateEventRequest, ValidEvent,
 };
 use hackops_shared::ids::{ChallengeId, EventId, OrganisationId};
 use hackops_shared::validation::slugify;
@@ -18,7 +18,7 @@ use hackops_shared::ws::Topic;
 use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
 use uuid::Uuid;
 
-fn phase_of(event: &Event) -> AppResult<EventPhase> {
+pub(crate) fn phase_of(event: &Event) -> AppResult<EventPhase> {
     EventPhase::parse(&event.phase).ok_or_else(|| {
         AppError::Internal(anyhow::anyhow!("unknown phase `{}` in event {}", event.phase, event.id))
     })
@@ -48,7 +48,8 @@ async fn to_dtos(db: &impl ConnectionTrait, events: Vec<Event>) -> AppResult<Vec
     let ids: Vec<Uuid> = events.iter().map(|e| e.id).collect();
     let org_ids: Vec<Uuid> = events.iter().map(|e| e.organisation_id).collect();
     let orgs = organisations::summaries(db, org_ids).await?;
-    let counts = repo::challenge_counts(db, ids).await?;
+    let counts = repo::challenge_counts(db, ids.clone()).await?;
+    let mut next = repo::next_transitions(db, ids).await?;
     events
         .into_iter()
         .map(|event| {
@@ -58,6 +59,10 @@ async fn to_dtos(db: &impl ConnectionTrait, events: Vec<Event>) -> AppResult<Vec
             Ok(EventDto {
                 id: EventId(event.id),
                 phase: phase_of(&event)?,
+                next_transition: next.remove(&event.id).and_then(|t| {
+                    EventPhase::parse(&t.phase)
+                        .map(|phase| NextTransition { phase, at: t.scheduled_at })
+                }),
                 challenge_count: counts.get(&event.id).copied().unwrap_or(0),
                 slug: event.slug,
                 organisation,
@@ -74,7 +79,7 @@ async fn to_dtos(db: &impl ConnectionTrait, events: Vec<Event>) -> AppResult<Vec
         .collect()
 }
 
-async fn one_dto(db: &impl ConnectionTrait, event: Event) -> AppResult<EventDto> {
+pub(crate) async fn one_dto(db: &impl ConnectionTrait, event: Event) -> AppResult<EventDto> {
     to_dtos(db, vec![event])
         .await?
         .pop()
@@ -94,7 +99,7 @@ pub async fn list(db: &DatabaseConnection, principal: Option<&Principal>) -> App
 }
 
 /// Loads an event the caller may see. Events they may not see do not exist for them (404).
-async fn visible(
+pub(crate) async fn visible(
     db: &impl ConnectionTrait,
     principal: Option<&Principal>,
     id: EventId,
@@ -132,7 +137,10 @@ pub async fn get(
 
 /// Bumps the versions of the topics showing this event (in the caller's transaction); the
 /// caller publishes the result after commit.
-async fn bump_topics(db: &impl ConnectionTrait, event: &EventDto) -> AppResult<Vec<(Topic, u64)>> {
+pub(crate) async fn bump_topics(
+    db: &impl ConnectionTrait,
+    event: &EventDto,
+) -> AppResult<Vec<(Topic, u64)>> {
     let mut topics = vec![Topic::Event(event.id)];
     if event.phase.is_public() {
         topics.push(Topic::Events);
@@ -243,4 +251,114 @@ pub(crate) async fn find_by_slug(
     slug: &str,
 ) -> AppResult<Option<EventId>> {
     Ok(repo::find_by_slug(db, slug).await?.map(|e| EventId(e.id)))
+}
+
+/// Loads an event the caller organises (404 when they may not see it, 403 when they may only
+/// look), inside the caller's transaction.
+pub(crate) async fn manageable(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    id: EventId,
+) -> AppResult<Event> {
+    let event = visible(db, Some(principal), id).await?;
+    authorize(Some(principal), Action::UpdateEvent { event: id })?;
+    Ok(event)
+}
+
+/// Commits a change to an event's content and announces it on its topics.
+pub(crate) async fn commit_change(
+    txn: sea_orm::DatabaseTransaction,
+    realtime: &Realtime,
+    id: EventId,
+) -> AppResult<()> {
+    let dto = get_unchecked(&txn, id).await?;
+    let bumped = bump_topics(&txn, &dto).await?;
+    txn.commit().await?;
+    realtime.publish(&bumped).await;
+    Ok(())
+}
+
+pub async fn create_challenge(
+    db: &DatabaseConnection,
+    realtime: &Realtime,
+    principal: &Principal,
+    id: EventId,
+    request: ChallengeRequest,
+) -> AppResult<ChallengeDto> {
+    let content = request.validate()?;
+    let txn = db.begin().await?;
+    manageable(&txn, principal, id).await?;
+    let position = match content.position {
+        Some(p) => p,
+        None => {
+            repo::challenges_of(&txn, id.0).await?.iter().map(|c| c.position).max().unwrap_or(0) + 1
+        }
+    };
+    let challenge = repo::insert_challenge(
+        &txn,
+        id.0,
+        NewChallenge {
+            title: &content.title,
+            summary: &content.summary,
+            description: &content.description,
+            prize: content.prize.as_deref(),
+            position,
+        },
+    )
+    .await?;
+    commit_change(txn, realtime, id).await?;
+    Ok(challenge_dto(challenge))
+}
+
+pub async fn update_challenge(
+    db: &DatabaseConnection,
+    realtime: &Realtime,
+    principal: &Principal,
+    id: EventId,
+    challenge: ChallengeId,
+    request: ChallengeRequest,
+) -> AppResult<ChallengeDto> {
+    let content = request.validate()?;
+    let txn = db.begin().await?;
+    manageable(&txn, principal, id).await?;
+    let existing =
+        repo::find_challenge(&txn, id.0, challenge.0).await?.ok_or(ErrorCode::NotFound)?;
+    let updated = repo::update_challenge(&txn, existing, content).await?;
+    commit_change(txn, realtime, id).await?;
+    Ok(challenge_dto(updated))
+}
+
+pub async fn delete_challenge(
+    db: &DatabaseConnection,
+    realtime: &Realtime,
+    principal: &Principal,
+    id: EventId,
+    challenge: ChallengeId,
+) -> AppResult<()> {
+    let txn = db.begin().await?;
+    manageable(&txn, principal, id).await?;
+    if !repo::delete_challenge(&txn, id.0, challenge.0).await? {
+        return Err(ErrorCode::NotFound.into());
+    }
+    commit_change(txn, realtime, id).await
+}
+
+/// Seeding helpers (demo): no authorisation, no realtime (nobody follows yet).
+pub(crate) async fn add_agenda_item_unchecked(
+    db: &impl ConnectionTrait,
+    event: EventId,
+    item: hackops_shared::events::ValidAgendaItem,
+) -> AppResult<()> {
+    repo::insert_agenda_item(db, event.0, item).await?;
+    Ok(())
+}
+
+pub(crate) async fn schedule_unchecked(
+    db: &impl ConnectionTrait,
+    event: EventId,
+    phase: EventPhase,
+    at: time::OffsetDateTime,
+) -> AppResult<()> {
+    repo::insert_transition(db, event.0, phase, at).await?;
+    Ok(())
 }

@@ -6,5 +6,6 @@ mod cli;
 mod events;
 mod helpers;
 mod ops;
+mod phases;
 mod realtime;
 mod web;

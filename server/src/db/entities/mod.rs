@@ -1,10 +1,12 @@
 //! sea-orm entities, written by hand to match `migrations/`. Only features' `repo.rs` use them.
 
+pub mod agenda_items;
 pub mod challenges;
 pub mod event_roles;
 pub mod events;
 pub mod organisation_members;
 pub mod organisations;
+pub mod phase_transitions;
 pub mod refresh_tokens;
 pub mod topic_versions;
 pub mod users;
