@@ -7,6 +7,7 @@ pub use sea_orm_migration::prelude::*;
 mod m0001_accounts_and_events;
 mod m0002_topic_versions;
 mod m0003_phases_and_agenda;
+mod m0004_registrations_and_teams;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0001_accounts_and_events::Migration),
             Box::new(m0002_topic_versions::Migration),
             Box::new(m0003_phases_and_agenda::Migration),
+            Box::new(m0004_registrations_and_teams::Migration),
         ]
     }
 }

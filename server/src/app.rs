@@ -11,7 +11,8 @@ use crate::realtime::routes::Connections;
 use crate::realtime::socket::Limits;
 use crate::realtime::{bus::Bus, Realtime};
 use crate::{
-    auth, db, demo, events, http as web_http, openapi, ops, organisations, realtime, topics,
+    auth, db, demo, events, http as web_http, openapi, ops, organisations, participation, realtime,
+    topics,
 };
 use anyhow::Context;
 use axum::extract::{DefaultBodyLimit, FromRef};
@@ -80,6 +81,7 @@ pub fn router(state: AppState) -> Router {
         .merge(auth::routes::router())
         .merge(organisations::routes::router())
         .merge(events::routes::router())
+        .merge(participation::routes::router())
         .fallback(api_not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_JSON_BODY));

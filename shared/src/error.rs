@@ -38,6 +38,16 @@ pub enum ErrorCode {
     TooManySubscriptions,
     /// The event cannot move to that phase from where it is.
     InvalidPhaseTransition,
+    /// Registration is closed (the event is not in its registration phase).
+    RegistrationClosed,
+    /// Already registered for this event.
+    AlreadyRegistered,
+    /// The team has no seat left.
+    TeamFull,
+    /// Teams can no longer change.
+    TeamsLocked,
+    /// Already in a team of this event.
+    AlreadyInTeam,
 }
 
 impl ErrorCode {
@@ -54,7 +64,15 @@ impl ErrorCode {
             Forbidden => 403,
             NotFound | UnknownTopic => 404,
             MethodNotAllowed => 405,
-            EmailTaken | Conflict | TooManySubscriptions | InvalidPhaseTransition => 409,
+            EmailTaken
+            | Conflict
+            | TooManySubscriptions
+            | InvalidPhaseTransition
+            | RegistrationClosed
+            | AlreadyRegistered
+            | TeamFull
+            | TeamsLocked
+            | AlreadyInTeam => 409,
             RateLimited => 429,
             Internal => 500,
             ServiceUnavailable => 503,
@@ -87,6 +105,11 @@ impl ErrorCode {
             UnknownTopic => "unknown_topic",
             TooManySubscriptions => "too_many_subscriptions",
             InvalidPhaseTransition => "invalid_phase_transition",
+            RegistrationClosed => "registration_closed",
+            AlreadyRegistered => "already_registered",
+            TeamFull => "team_full",
+            TeamsLocked => "teams_locked",
+            AlreadyInTeam => "already_in_team",
         }
     }
 
@@ -142,6 +165,18 @@ impl ErrorCode {
             (InvalidPhaseTransition, Lang::Fr) => {
                 "L'événement ne peut pas passer à cette phase maintenant."
             }
+            (RegistrationClosed, Lang::En) => "Registration for this event is closed.",
+            (RegistrationClosed, Lang::Fr) => "Les inscriptions à cet événement sont closes.",
+            (AlreadyRegistered, Lang::En) => "You are already registered for this event.",
+            (AlreadyRegistered, Lang::Fr) => "Vous êtes déjà inscrit·e à cet événement.",
+            (TeamFull, Lang::En) => "This team is full.",
+            (TeamFull, Lang::Fr) => "Cette équipe est complète.",
+            (TeamsLocked, Lang::En) => "Teams are locked: they can no longer change.",
+            (TeamsLocked, Lang::Fr) => {
+                "Les équipes sont verrouillées : elles ne peuvent plus changer."
+            }
+            (AlreadyInTeam, Lang::En) => "You are already in a team for this event.",
+            (AlreadyInTeam, Lang::Fr) => "Vous faites déjà partie d'une équipe pour cet événement.",
         }
     }
 }

@@ -104,6 +104,12 @@ pub struct EventDto {
     #[serde(default)]
     pub next_transition: Option<NextTransition>,
     pub challenge_count: u32,
+    /// How registration and teams work for this event.
+    #[serde(default)]
+    pub settings: crate::registrations::EventSettings,
+    /// Participants holding a seat.
+    #[serde(default)]
+    pub confirmed_count: u32,
     #[serde(with = "time::serde::rfc3339")]
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub created_at: OffsetDateTime,

@@ -4,7 +4,8 @@
 //! - [`error`]: the JSON error body and its stable machine-readable codes.
 //! - [`lang`]: the languages the product speaks.
 //! - [`validation`]: pure input rules, used by the forms and by the handlers alike.
-//! - [`auth`], [`events`], [`organisations`]: REST DTOs, one module per feature.
+//! - [`auth`], [`events`], [`organisations`], [`registrations`], [`teams`]: REST DTOs, one
+//!   module per feature.
 //! - [`ws`]: the realtime protocol (topics, client and server messages, close codes).
 //!
 //! This crate depends on serde, uuid, time and thiserror only (plus utoipa behind the
@@ -16,6 +17,8 @@ pub mod events;
 pub mod ids;
 pub mod lang;
 pub mod organisations;
+pub mod registrations;
+pub mod teams;
 pub mod validation;
 pub mod ws;
 

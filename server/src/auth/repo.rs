@@ -175,3 +175,15 @@ pub async fn grant_event_role(
     }
     Ok(())
 }
+
+pub async fn revoke_event_role(
+    db: &impl ConnectionTrait,
+    event_id: Uuid,
+    user_id: Uuid,
+    role: EventRole,
+) -> Result<(), sea_orm::DbErr> {
+    event_roles::Entity::delete_by_id((event_id, user_id, role.as_str().to_owned()))
+        .exec(db)
+        .await
+        .map(|_| ())
+}

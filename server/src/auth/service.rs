@@ -207,4 +207,4 @@ pub async fn set_admin(db: &impl ConnectionTrait, email: &str, is_admin: bool) -
     Ok(user)
 }
 
-pub use repo::grant_event_role;
+pub use repo::{grant_event_role, revoke_event_role};

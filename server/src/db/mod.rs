@@ -10,11 +10,14 @@ use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 use std::time::Duration;
 
 /// Opens the pool. SQLite runs in WAL mode with `synchronous=FULL` (an acknowledged write
-/// survives a crash) and foreign keys on.
+/// survives a crash) and foreign keys on, through a single connection: SQLite has one writer,
+/// and two deferred transactions that both read then write would fail with `SQLITE_BUSY`
+/// (sea-orm cannot start them as `BEGIN IMMEDIATE`). One connection queues them instead.
+/// PostgreSQL gets a real pool.
 pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
     let mut options = ConnectOptions::new(url.to_owned());
     options
-        .max_connections(if url.starts_with("sqlite:") { 8 } else { 20 })
+        .max_connections(if url.starts_with("sqlite:") { 1 } else { 20 })
         .min_connections(1)
         .connect_timeout(Duration::from_secs(5))
         .acquire_timeout(Duration::from_secs(10))

@@ -1,5 +1,6 @@
 use crate::db::entities::{agenda_items, challenges, events, phase_transitions};
 use hackops_shared::events::{EventPhase, ValidAgendaItem, ValidChallenge, ValidEvent};
+use hackops_shared::registrations::EventSettings;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
@@ -52,6 +53,8 @@ pub async fn insert(
         phase: Set(phase.as_str().to_owned()),
         created_at: Set(now),
         updated_at: Set(now),
+        // Registration and team settings start at the migration's defaults.
+        ..Default::default()
     }
     .insert(db)
     .await
@@ -318,4 +321,45 @@ pub async fn delete_challenge(
         .exec(db)
         .await?;
     Ok(result.rows_affected == 1)
+}
+
+pub async fn update_settings(
+    db: &impl ConnectionTrait,
+    event: Event,
+    settings: &EventSettings,
+) -> Result<Event, sea_orm::DbErr> {
+    let mut active = event.into_active_model();
+    active.capacity = Set(settings.capacity.map(|c| i32::try_from(c).unwrap_or(i32::MAX)));
+    active.team_min = Set(i32::try_from(settings.team_min).unwrap_or(1));
+    active.team_max = Set(i32::try_from(settings.team_max).unwrap_or(1));
+    active.moderated = Set(settings.moderated);
+    active.code_of_conduct = Set(settings.code_of_conduct.clone());
+    active.teams_lock_at = Set(settings.teams_lock_at.map(|t| t.to_offset(UtcOffset::UTC)));
+    active.updated_at = Set(OffsetDateTime::now_utc());
+    active.update(db).await
+}
+
+/// Takes a seat if one is left (atomic: two people racing for the last seat, one wins).
+pub async fn take_seat(db: &impl ConnectionTrait, id: Uuid) -> Result<bool, sea_orm::DbErr> {
+    let result = events::Entity::update_many()
+        .col_expr(events::Column::ConfirmedCount, Expr::col(events::Column::ConfirmedCount).add(1))
+        .filter(events::Column::Id.eq(id))
+        .filter(
+            sea_orm::Condition::any().add(events::Column::Capacity.is_null()).add(
+                Expr::col(events::Column::ConfirmedCount).lt(Expr::col(events::Column::Capacity)),
+            ),
+        )
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+pub async fn release_seat(db: &impl ConnectionTrait, id: Uuid) -> Result<(), sea_orm::DbErr> {
+    events::Entity::update_many()
+        .col_expr(events::Column::ConfirmedCount, Expr::col(events::Column::ConfirmedCount).sub(1))
+        .filter(events::Column::Id.eq(id))
+        .filter(events::Column::ConfirmedCount.gt(0))
+        .exec(db)
+        .await
+        .map(|_| ())
 }

@@ -16,6 +16,7 @@ use hackops_shared::events::{
     ScheduledTransitionDto, ScheduledTransitionList, UpdateEventRequest,
 };
 use hackops_shared::ids::{ChallengeId, EventId};
+use hackops_shared::registrations::EventSettings;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -32,14 +33,33 @@ pub fn router() -> Router<AppState> {
         .route("/events/{id}/agenda", get(agenda).post(add_agenda_item))
         .route("/events/{id}/agenda/{item}", delete(remove_agenda_item))
         .route("/events/{id}/calendar.ics", get(calendar))
+        .route("/events/{id}/settings", put(update_settings))
+}
+
+/// Set how registration and teams work: capacity, team sizes, moderation, code of conduct,
+/// team lock time (organisers).
+#[utoipa::path(put, path = "/api/v1/events/{id}/settings", tag = "events", request_body = EventSettings, security(("bearer" = [])),
+    params(("id" = String, Path, description = "Event id")),
+    responses((status = 200, body = EventDto), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn update_settings(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+    ApiJson(settings): ApiJson<EventSettings>,
+) -> AppResult<ApiJson<EventDto>> {
+    let id = event_id(&id)?;
+    let principal = signed_in(&state, user).await?;
+    service::update_settings(&state.db, &state.realtime, &principal, id, settings)
+        .await
+        .map(ApiJson)
 }
 
 /// A path segment that is not a UUID names nothing that exists.
-fn uuid_of(raw: &str) -> Result<uuid::Uuid, AppError> {
+pub(crate) fn uuid_of(raw: &str) -> Result<uuid::Uuid, AppError> {
     raw.parse().map_err(|_| AppError::Api(ErrorCode::NotFound))
 }
 
-async fn organiser(state: &AppState, user: AuthUser) -> AppResult<Principal> {
+pub(crate) async fn signed_in(state: &AppState, user: AuthUser) -> AppResult<Principal> {
     crate::auth::service::principal(&state.db, user.id).await
 }
 
@@ -54,7 +74,7 @@ pub async fn create_challenge(
     ApiJson(request): ApiJson<ChallengeRequest>,
 ) -> AppResult<(StatusCode, ApiJson<ChallengeDto>)> {
     let id = event_id(&id)?;
-    let principal = organiser(&state, user).await?;
+    let principal = signed_in(&state, user).await?;
     let challenge =
         service::create_challenge(&state.db, &state.realtime, &principal, id, request).await?;
     Ok((StatusCode::CREATED, ApiJson(challenge)))
@@ -71,7 +91,7 @@ pub async fn update_challenge(
     ApiJson(request): ApiJson<ChallengeRequest>,
 ) -> AppResult<ApiJson<ChallengeDto>> {
     let (id, challenge) = (event_id(&id)?, ChallengeId(uuid_of(&challenge)?));
-    let principal = organiser(&state, user).await?;
+    let principal = signed_in(&state, user).await?;
     service::update_challenge(&state.db, &state.realtime, &principal, id, challenge, request)
         .await
         .map(ApiJson)
@@ -87,7 +107,7 @@ pub async fn delete_challenge(
     Path((id, challenge)): Path<(String, String)>,
 ) -> AppResult<StatusCode> {
     let (id, challenge) = (event_id(&id)?, ChallengeId(uuid_of(&challenge)?));
-    let principal = organiser(&state, user).await?;
+    let principal = signed_in(&state, user).await?;
     service::delete_challenge(&state.db, &state.realtime, &principal, id, challenge).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -104,7 +124,7 @@ pub async fn change_phase(
     ApiJson(request): ApiJson<PhaseChangeRequest>,
 ) -> AppResult<ApiJson<EventDto>> {
     let id = event_id(&id)?;
-    let principal = organiser(&state, user).await?;
+    let principal = signed_in(&state, user).await?;
     phases::change(&state.db, &state.realtime, &principal, id, request.phase).await.map(ApiJson)
 }
 
@@ -118,7 +138,7 @@ pub async fn list_transitions(
     Path(id): Path<String>,
 ) -> AppResult<ApiJson<ScheduledTransitionList>> {
     let id = event_id(&id)?;
-    let principal = organiser(&state, user).await?;
+    let principal = signed_in(&state, user).await?;
     phases::list(&state.db, &principal, id).await.map(ApiJson)
 }
 
@@ -135,7 +155,7 @@ pub async fn schedule_transition(
     ApiJson(request): ApiJson<ScheduleTransitionRequest>,
 ) -> AppResult<(StatusCode, ApiJson<ScheduledTransitionDto>)> {
     let id = event_id(&id)?;
-    let principal = organiser(&state, user).await?;
+    let principal = signed_in(&state, user).await?;
     let transition = phases::schedule(&state.db, &state.realtime, &principal, id, request).await?;
     Ok((StatusCode::CREATED, ApiJson(transition)))
 }
@@ -150,7 +170,7 @@ pub async fn cancel_transition(
     Path((id, transition)): Path<(String, String)>,
 ) -> AppResult<StatusCode> {
     let (id, transition) = (event_id(&id)?, uuid_of(&transition)?);
-    let principal = organiser(&state, user).await?;
+    let principal = signed_in(&state, user).await?;
     phases::cancel(&state.db, &state.realtime, &principal, id, transition).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -179,7 +199,7 @@ pub async fn add_agenda_item(
     ApiJson(request): ApiJson<AgendaItemRequest>,
 ) -> AppResult<(StatusCode, ApiJson<AgendaItemDto>)> {
     let id = event_id(&id)?;
-    let principal = organiser(&state, user).await?;
+    let principal = signed_in(&state, user).await?;
     let item = agenda::add(&state.db, &state.realtime, &principal, id, request).await?;
     Ok((StatusCode::CREATED, ApiJson(item)))
 }
@@ -194,7 +214,7 @@ pub async fn remove_agenda_item(
     Path((id, item)): Path<(String, String)>,
 ) -> AppResult<StatusCode> {
     let (id, item) = (event_id(&id)?, uuid_of(&item)?);
-    let principal = organiser(&state, user).await?;
+    let principal = signed_in(&state, user).await?;
     agenda::remove(&state.db, &state.realtime, &principal, id, item).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -220,11 +240,14 @@ pub async fn calendar(
 }
 
 /// A path id that is not a UUID is simply an event that does not exist.
-fn event_id(raw: &str) -> Result<EventId, AppError> {
+pub(crate) fn event_id(raw: &str) -> Result<EventId, AppError> {
     raw.parse().map_err(|_| AppError::Api(ErrorCode::NotFound))
 }
 
-async fn principal_of(state: &AppState, user: MaybeUser) -> AppResult<Option<Principal>> {
+pub(crate) async fn principal_of(
+    state: &AppState,
+    user: MaybeUser,
+) -> AppResult<Option<Principal>> {
     match user.0 {
         Some(user) => Ok(Some(crate::auth::service::principal(&state.db, user.id).await?)),
         None => Ok(None),

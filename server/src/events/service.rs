@@ -64,6 +64,8 @@ async fn to_dtos(db: &impl ConnectionTrait, events: Vec<Event>) -> AppResult<Vec
                         .map(|phase| NextTransition { phase, at: t.scheduled_at })
                 }),
                 challenge_count: counts.get(&event.id).copied().unwrap_or(0),
+                settings: settings_of(&event),
+                confirmed_count: u32::try_from(event.confirmed_count).unwrap_or(0),
                 slug: event.slug,
                 organisation,
                 title: event.title,
@@ -361,4 +363,48 @@ pub(crate) async fn schedule_unchecked(
 ) -> AppResult<()> {
     repo::insert_transition(db, event.0, phase, at).await?;
     Ok(())
+}
+
+pub(crate) fn settings_of(event: &Event) -> hackops_shared::registrations::EventSettings {
+    hackops_shared::registrations::EventSettings {
+        capacity: event.capacity.and_then(|c| u32::try_from(c).ok()),
+        team_min: u32::try_from(event.team_min).unwrap_or(1),
+        team_max: u32::try_from(event.team_max).unwrap_or(1),
+        moderated: event.moderated,
+        code_of_conduct: event.code_of_conduct.clone(),
+        teams_lock_at: event.teams_lock_at,
+    }
+}
+
+/// Replaces how registration and teams work (organisers).
+pub async fn update_settings(
+    db: &DatabaseConnection,
+    realtime: &Realtime,
+    principal: &Principal,
+    id: EventId,
+    settings: hackops_shared::registrations::EventSettings,
+) -> AppResult<EventDto> {
+    settings.validate()?;
+    let txn = db.begin().await?;
+    let event = manageable(&txn, principal, id).await?;
+    repo::update_settings(&txn, event, &settings).await?;
+    commit_change(txn, realtime, id).await?;
+    get_unchecked(db, id).await
+}
+
+/// Seats of an event, for the participation feature.
+pub(crate) async fn take_seat(db: &impl ConnectionTrait, id: EventId) -> AppResult<bool> {
+    Ok(repo::take_seat(db, id.0).await?)
+}
+
+pub(crate) async fn release_seat(db: &impl ConnectionTrait, id: EventId) -> AppResult<()> {
+    Ok(repo::release_seat(db, id.0).await?)
+}
+
+pub(crate) async fn challenge_exists(
+    db: &impl ConnectionTrait,
+    id: EventId,
+    challenge: ChallengeId,
+) -> AppResult<bool> {
+    Ok(repo::find_challenge(db, id.0, challenge.0).await?.is_some())
 }

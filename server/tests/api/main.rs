@@ -6,6 +6,7 @@ mod cli;
 mod events;
 mod helpers;
 mod ops;
+mod participation;
 mod phases;
 mod realtime;
 mod web;

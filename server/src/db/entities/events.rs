@@ -16,6 +16,14 @@ pub struct Model {
     pub ends_at: TimeDateTimeWithTimeZone,
     pub venue: Option<String>,
     pub phase: String,
+    pub capacity: Option<i32>,
+    pub team_min: i32,
+    pub team_max: i32,
+    pub moderated: bool,
+    #[sea_orm(column_type = "Text")]
+    pub code_of_conduct: String,
+    pub teams_lock_at: Option<TimeDateTimeWithTimeZone>,
+    pub confirmed_count: i32,
     pub created_at: TimeDateTimeWithTimeZone,
     pub updated_at: TimeDateTimeWithTimeZone,
 }

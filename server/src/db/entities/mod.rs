@@ -8,5 +8,8 @@ pub mod organisation_members;
 pub mod organisations;
 pub mod phase_transitions;
 pub mod refresh_tokens;
+pub mod registrations;
+pub mod team_members;
+pub mod teams;
 pub mod topic_versions;
 pub mod users;

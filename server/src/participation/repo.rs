@@ -1,0 +1,297 @@
+use crate::db::entities::{registrations, team_members, teams, users};
+use hackops_shared::registrations::RegistrationStatus;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder, Set,
+};
+use std::collections::HashMap;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+pub use registrations::Model as Registration;
+pub use team_members::Model as Member;
+pub use teams::Model as Team;
+
+pub async fn registration_of(
+    db: &impl ConnectionTrait,
+    event_id: Uuid,
+    user_id: Uuid,
+) -> Result<Option<Registration>, sea_orm::DbErr> {
+    registrations::Entity::find()
+        .filter(registrations::Column::EventId.eq(event_id))
+        .filter(registrations::Column::UserId.eq(user_id))
+        .one(db)
+        .await
+}
+
+pub async fn find_registration(
+    db: &impl ConnectionTrait,
+    event_id: Uuid,
+    id: Uuid,
+) -> Result<Option<Registration>, sea_orm::DbErr> {
+    registrations::Entity::find_by_id(id)
+        .filter(registrations::Column::EventId.eq(event_id))
+        .one(db)
+        .await
+}
+
+pub async fn registrations_of(
+    db: &impl ConnectionTrait,
+    event_id: Uuid,
+) -> Result<Vec<Registration>, sea_orm::DbErr> {
+    registrations::Entity::find()
+        .filter(registrations::Column::EventId.eq(event_id))
+        .order_by_asc(registrations::Column::CreatedAt)
+        .order_by_asc(registrations::Column::Id)
+        .all(db)
+        .await
+}
+
+pub struct NewRegistration {
+    pub event_id: Uuid,
+    pub user_id: Uuid,
+    pub status: RegistrationStatus,
+    pub skills: Vec<String>,
+    pub interests: String,
+    pub looking_for_team: bool,
+}
+
+/// Inserts, or replaces a cancelled or rejected registration of the same person.
+pub async fn upsert_registration(
+    db: &impl ConnectionTrait,
+    new: NewRegistration,
+) -> Result<Registration, sea_orm::DbErr> {
+    let now = OffsetDateTime::now_utc();
+    let skills = serde_json::to_string(&new.skills).unwrap_or_else(|_| "[]".into());
+    match registration_of(db, new.event_id, new.user_id).await? {
+        Some(existing) => {
+            let mut active = existing.into_active_model();
+            active.status = Set(new.status.as_str().to_owned());
+            active.skills = Set(skills);
+            active.interests = Set(new.interests);
+            active.looking_for_team = Set(new.looking_for_team);
+            // Back of the queue, like any new registration.
+            active.created_at = Set(now);
+            active.updated_at = Set(now);
+            active.update(db).await
+        }
+        None => {
+            registrations::ActiveModel {
+                id: Set(Uuid::new_v4()),
+                event_id: Set(new.event_id),
+                user_id: Set(new.user_id),
+                status: Set(new.status.as_str().to_owned()),
+                skills: Set(skills),
+                interests: Set(new.interests),
+                looking_for_team: Set(new.looking_for_team),
+                created_at: Set(now),
+                updated_at: Set(now),
+            }
+            .insert(db)
+            .await
+        }
+    }
+}
+
+/// Changes a registration's status only if it is still `from` (race-safe).
+pub async fn set_status(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    from: RegistrationStatus,
+    to: RegistrationStatus,
+) -> Result<bool, sea_orm::DbErr> {
+    let result = registrations::Entity::update_many()
+        .col_expr(registrations::Column::Status, Expr::value(to.as_str()))
+        .col_expr(registrations::Column::UpdatedAt, Expr::value(OffsetDateTime::now_utc()))
+        .filter(registrations::Column::Id.eq(id))
+        .filter(registrations::Column::Status.eq(from.as_str()))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+pub async fn first_waitlisted(
+    db: &impl ConnectionTrait,
+    event_id: Uuid,
+) -> Result<Option<Registration>, sea_orm::DbErr> {
+    registrations::Entity::find()
+        .filter(registrations::Column::EventId.eq(event_id))
+        .filter(registrations::Column::Status.eq(RegistrationStatus::Waitlisted.as_str()))
+        .order_by_asc(registrations::Column::CreatedAt)
+        .order_by_asc(registrations::Column::Id)
+        .one(db)
+        .await
+}
+
+pub async fn display_names(
+    db: &impl ConnectionTrait,
+    ids: Vec<Uuid>,
+) -> Result<HashMap<Uuid, String>, sea_orm::DbErr> {
+    Ok(users::Entity::find()
+        .filter(users::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect())
+}
+
+pub async fn insert_team(
+    db: &impl ConnectionTrait,
+    event_id: Uuid,
+    name: String,
+    challenge_id: Option<Uuid>,
+    captain: Uuid,
+    invite_code: String,
+) -> Result<Team, sea_orm::DbErr> {
+    teams::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        event_id: Set(event_id),
+        name: Set(name),
+        challenge_id: Set(challenge_id),
+        invite_code: Set(invite_code),
+        captain_id: Set(captain),
+        member_count: Set(1),
+        created_at: Set(OffsetDateTime::now_utc()),
+    }
+    .insert(db)
+    .await
+}
+
+pub async fn add_member(
+    db: &impl ConnectionTrait,
+    team: &Team,
+    user_id: Uuid,
+) -> Result<(), sea_orm::DbErr> {
+    team_members::ActiveModel {
+        team_id: Set(team.id),
+        user_id: Set(user_id),
+        event_id: Set(team.event_id),
+        joined_at: Set(OffsetDateTime::now_utc()),
+    }
+    .insert(db)
+    .await
+    .map(|_| ())
+}
+
+/// Takes a seat in a team if one is left (atomic: the last-seat race has one winner).
+pub async fn take_team_seat(
+    db: &impl ConnectionTrait,
+    team_id: Uuid,
+    max: i32,
+) -> Result<bool, sea_orm::DbErr> {
+    let result = teams::Entity::update_many()
+        .col_expr(teams::Column::MemberCount, Expr::col(teams::Column::MemberCount).add(1))
+        .filter(teams::Column::Id.eq(team_id))
+        .filter(teams::Column::MemberCount.lt(max))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+pub async fn remove_member(
+    db: &impl ConnectionTrait,
+    team_id: Uuid,
+    user_id: Uuid,
+) -> Result<bool, sea_orm::DbErr> {
+    let removed = team_members::Entity::delete_many()
+        .filter(team_members::Column::TeamId.eq(team_id))
+        .filter(team_members::Column::UserId.eq(user_id))
+        .exec(db)
+        .await?;
+    if removed.rows_affected == 1 {
+        teams::Entity::update_many()
+            .col_expr(teams::Column::MemberCount, Expr::col(teams::Column::MemberCount).sub(1))
+            .filter(teams::Column::Id.eq(team_id))
+            .exec(db)
+            .await?;
+    }
+    Ok(removed.rows_affected == 1)
+}
+
+pub async fn set_captain(
+    db: &impl ConnectionTrait,
+    team_id: Uuid,
+    user_id: Uuid,
+) -> Result<(), sea_orm::DbErr> {
+    teams::Entity::update_many()
+        .col_expr(teams::Column::CaptainId, Expr::value(user_id))
+        .filter(teams::Column::Id.eq(team_id))
+        .exec(db)
+        .await
+        .map(|_| ())
+}
+
+pub async fn delete_team(db: &impl ConnectionTrait, team_id: Uuid) -> Result<(), sea_orm::DbErr> {
+    team_members::Entity::delete_many()
+        .filter(team_members::Column::TeamId.eq(team_id))
+        .exec(db)
+        .await?;
+    teams::Entity::delete_by_id(team_id).exec(db).await.map(|_| ())
+}
+
+pub async fn find_team(
+    db: &impl ConnectionTrait,
+    event_id: Uuid,
+    team_id: Uuid,
+) -> Result<Option<Team>, sea_orm::DbErr> {
+    teams::Entity::find_by_id(team_id).filter(teams::Column::EventId.eq(event_id)).one(db).await
+}
+
+pub async fn team_by_code(
+    db: &impl ConnectionTrait,
+    event_id: Uuid,
+    code: &str,
+) -> Result<Option<Team>, sea_orm::DbErr> {
+    teams::Entity::find()
+        .filter(teams::Column::EventId.eq(event_id))
+        .filter(teams::Column::InviteCode.eq(code))
+        .one(db)
+        .await
+}
+
+pub async fn teams_of(
+    db: &impl ConnectionTrait,
+    event_id: Uuid,
+) -> Result<Vec<Team>, sea_orm::DbErr> {
+    teams::Entity::find()
+        .filter(teams::Column::EventId.eq(event_id))
+        .order_by_asc(teams::Column::Name)
+        .all(db)
+        .await
+}
+
+pub async fn members_of_event(
+    db: &impl ConnectionTrait,
+    event_id: Uuid,
+) -> Result<Vec<Member>, sea_orm::DbErr> {
+    team_members::Entity::find()
+        .filter(team_members::Column::EventId.eq(event_id))
+        .order_by_asc(team_members::Column::JoinedAt)
+        .all(db)
+        .await
+}
+
+pub async fn membership(
+    db: &impl ConnectionTrait,
+    event_id: Uuid,
+    user_id: Uuid,
+) -> Result<Option<Member>, sea_orm::DbErr> {
+    team_members::Entity::find()
+        .filter(team_members::Column::EventId.eq(event_id))
+        .filter(team_members::Column::UserId.eq(user_id))
+        .one(db)
+        .await
+}
+
+pub async fn members_of_team(
+    db: &impl ConnectionTrait,
+    team_id: Uuid,
+) -> Result<Vec<Member>, sea_orm::DbErr> {
+    team_members::Entity::find()
+        .filter(team_members::Column::TeamId.eq(team_id))
+        .order_by_asc(team_members::Column::JoinedAt)
+        .all(db)
+        .await
+}

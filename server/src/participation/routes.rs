@@ -1,0 +1,278 @@
+//! `/api/v1/events/{id}/registrations…`, `/teams…`, `/seekers`.
+
+use super::service;
+use crate::app::AppState;
+use crate::auth::extract::{AuthUser, MaybeUser};
+use crate::error::AppResult;
+use crate::events::routes::{event_id, principal_of, signed_in, uuid_of};
+use crate::http::json::ApiJson;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::{delete, get, post};
+use axum::Router;
+use hackops_shared::error::ErrorBody;
+use hackops_shared::registrations::{RegisterForEventRequest, RegistrationDto, RegistrationList};
+use hackops_shared::teams::{
+    CreateTeamRequest, HandOverRequest, JoinTeamRequest, TeamDto, TeamList, TeamSeekerList,
+};
+use serde::Deserialize;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/events/{id}/registrations", get(list).post(register))
+        .route("/events/{id}/registrations.csv", get(export))
+        .route("/events/{id}/registrations/me", get(mine).delete(cancel))
+        .route("/events/{id}/registrations/{registration}/approve", post(approve))
+        .route("/events/{id}/registrations/{registration}/reject", post(reject))
+        .route("/events/{id}/teams", get(teams).post(create_team))
+        .route("/events/{id}/teams/mine", get(my_team))
+        .route("/events/{id}/teams/join", post(join_team))
+        .route("/events/{id}/teams/{team}", delete(dissolve))
+        .route("/events/{id}/teams/{team}/leave", post(leave))
+        .route("/events/{id}/teams/{team}/captain", post(hand_over))
+        .route("/events/{id}/seekers", get(seekers))
+}
+
+/// Register for the event: accept the code of conduct and the data-use terms. Confirmed while
+/// seats last, then waitlisted (promoted automatically); pending on moderated events.
+#[utoipa::path(post, path = "/api/v1/events/{id}/registrations", tag = "participation", request_body = RegisterForEventRequest, security(("bearer" = [])),
+    params(("id" = String, Path, description = "Event id")),
+    responses((status = 201, body = RegistrationDto), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, description = "`registration_closed` or `already_registered`", body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn register(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+    ApiJson(request): ApiJson<RegisterForEventRequest>,
+) -> AppResult<(StatusCode, ApiJson<RegistrationDto>)> {
+    let id = event_id(&id)?;
+    let principal = signed_in(&state, user).await?;
+    let registration =
+        service::register(&state.db, &state.realtime, &principal, id, request).await?;
+    Ok((StatusCode::CREATED, ApiJson(registration)))
+}
+
+/// My registration for the event.
+#[utoipa::path(get, path = "/api/v1/events/{id}/registrations/me", tag = "participation", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Event id")), responses((status = 200, body = RegistrationDto), (status = 404, body = ErrorBody)))]
+pub async fn mine(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+) -> AppResult<ApiJson<RegistrationDto>> {
+    let id = event_id(&id)?;
+    let principal = signed_in(&state, user).await?;
+    service::mine(&state.db, &principal, id).await.map(ApiJson)
+}
+
+/// Cancel my registration: my seat goes to the first person on the waitlist.
+#[utoipa::path(delete, path = "/api/v1/events/{id}/registrations/me", tag = "participation", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Event id")), responses((status = 204), (status = 404, body = ErrorBody)))]
+pub async fn cancel(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+) -> AppResult<StatusCode> {
+    let id = event_id(&id)?;
+    let principal = signed_in(&state, user).await?;
+    service::cancel(&state.db, &state.realtime, &principal, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Every registration (organisers).
+#[utoipa::path(get, path = "/api/v1/events/{id}/registrations", tag = "participation", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Event id")), responses((status = 200, body = RegistrationList), (status = 403, body = ErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+) -> AppResult<ApiJson<RegistrationList>> {
+    let id = event_id(&id)?;
+    let principal = signed_in(&state, user).await?;
+    service::list(&state.db, &principal, id).await.map(ApiJson)
+}
+
+/// Every registration as CSV, safe to open in a spreadsheet (organisers).
+#[utoipa::path(get, path = "/api/v1/events/{id}/registrations.csv", tag = "participation", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Event id")), responses((status = 200, content_type = "text/csv", body = String), (status = 403, body = ErrorBody)))]
+pub async fn export(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+) -> AppResult<impl IntoResponse> {
+    let id = event_id(&id)?;
+    let principal = signed_in(&state, user).await?;
+    let csv = service::registrations_csv(&state.db, &principal, id).await?;
+    Ok((
+        [
+            (http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (http::header::CONTENT_DISPOSITION, "attachment; filename=\"registrations.csv\""),
+        ],
+        csv,
+    ))
+}
+
+async fn decide(
+    state: AppState,
+    user: AuthUser,
+    id: String,
+    registration: String,
+    approve: bool,
+) -> AppResult<ApiJson<RegistrationDto>> {
+    let (id, registration) = (event_id(&id)?, uuid_of(&registration)?);
+    let principal = signed_in(&state, user).await?;
+    service::decide(&state.db, &state.realtime, &principal, id, registration, approve)
+        .await
+        .map(ApiJson)
+}
+
+/// Accept a pending registration (organisers of moderated events).
+#[utoipa::path(post, path = "/api/v1/events/{id}/registrations/{registration}/approve", tag = "participation", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Event id"), ("registration" = String, Path, description = "Registration id")),
+    responses((status = 200, body = RegistrationDto), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn approve(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path((id, registration)): Path<(String, String)>,
+) -> AppResult<ApiJson<RegistrationDto>> {
+    decide(state, user, id, registration, true).await
+}
+
+/// Refuse a pending registration (organisers of moderated events).
+#[utoipa::path(post, path = "/api/v1/events/{id}/registrations/{registration}/reject", tag = "participation", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Event id"), ("registration" = String, Path, description = "Registration id")),
+    responses((status = 200, body = RegistrationDto), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn reject(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path((id, registration)): Path<(String, String)>,
+) -> AppResult<ApiJson<RegistrationDto>> {
+    decide(state, user, id, registration, false).await
+}
+
+/// The teams of the event (invite codes only for their own members).
+#[utoipa::path(get, path = "/api/v1/events/{id}/teams", tag = "participation", params(("id" = String, Path, description = "Event id")),
+    responses((status = 200, body = TeamList), (status = 404, body = ErrorBody)))]
+pub async fn teams(
+    State(state): State<AppState>,
+    user: MaybeUser,
+    Path(id): Path<String>,
+) -> AppResult<ApiJson<TeamList>> {
+    let id = event_id(&id)?;
+    let principal = principal_of(&state, user).await?;
+    service::teams(&state.db, principal.as_ref(), id).await.map(ApiJson)
+}
+
+/// Create a team (confirmed participants not yet in one); you become its captain.
+#[utoipa::path(post, path = "/api/v1/events/{id}/teams", tag = "participation", request_body = CreateTeamRequest, security(("bearer" = [])),
+    params(("id" = String, Path, description = "Event id")),
+    responses((status = 201, body = TeamDto), (status = 403, body = ErrorBody), (status = 409, description = "`already_in_team` or `teams_locked`", body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create_team(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+    ApiJson(request): ApiJson<CreateTeamRequest>,
+) -> AppResult<(StatusCode, ApiJson<TeamDto>)> {
+    let id = event_id(&id)?;
+    let principal = signed_in(&state, user).await?;
+    let team = service::create_team(&state.db, &state.realtime, &principal, id, request).await?;
+    Ok((StatusCode::CREATED, ApiJson(team)))
+}
+
+/// My team, with its invite code.
+#[utoipa::path(get, path = "/api/v1/events/{id}/teams/mine", tag = "participation", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Event id")), responses((status = 200, body = TeamDto), (status = 404, body = ErrorBody)))]
+pub async fn my_team(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+) -> AppResult<ApiJson<TeamDto>> {
+    let id = event_id(&id)?;
+    let principal = signed_in(&state, user).await?;
+    service::my_team(&state.db, &principal, id).await.map(ApiJson)
+}
+
+/// Join a team with its invite code. With one seat left and two people racing, one wins.
+#[utoipa::path(post, path = "/api/v1/events/{id}/teams/join", tag = "participation", request_body = JoinTeamRequest, security(("bearer" = [])),
+    params(("id" = String, Path, description = "Event id")),
+    responses((status = 200, body = TeamDto), (status = 409, description = "`team_full`, `already_in_team` or `teams_locked`", body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn join_team(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+    ApiJson(request): ApiJson<JoinTeamRequest>,
+) -> AppResult<ApiJson<TeamDto>> {
+    let id = event_id(&id)?;
+    let principal = signed_in(&state, user).await?;
+    service::join_team(&state.db, &state.realtime, &principal, id, &request.invite_code)
+        .await
+        .map(ApiJson)
+}
+
+/// Leave a team (a leaving captain hands over to the longest-standing member).
+#[utoipa::path(post, path = "/api/v1/events/{id}/teams/{team}/leave", tag = "participation", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Event id"), ("team" = String, Path, description = "Team id")),
+    responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn leave(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path((id, team)): Path<(String, String)>,
+) -> AppResult<StatusCode> {
+    let (id, team) = (event_id(&id)?, uuid_of(&team)?);
+    let principal = signed_in(&state, user).await?;
+    service::leave(&state.db, &state.realtime, &principal, id, team).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Hand the captaincy to another member (captain).
+#[utoipa::path(post, path = "/api/v1/events/{id}/teams/{team}/captain", tag = "participation", request_body = HandOverRequest, security(("bearer" = [])),
+    params(("id" = String, Path, description = "Event id"), ("team" = String, Path, description = "Team id")),
+    responses((status = 200, body = TeamDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn hand_over(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path((id, team)): Path<(String, String)>,
+    ApiJson(request): ApiJson<HandOverRequest>,
+) -> AppResult<ApiJson<TeamDto>> {
+    let (id, team) = (event_id(&id)?, uuid_of(&team)?);
+    let principal = signed_in(&state, user).await?;
+    service::hand_over(&state.db, &state.realtime, &principal, id, team, request.user_id)
+        .await
+        .map(ApiJson)
+}
+
+/// Dissolve the team (captain).
+#[utoipa::path(delete, path = "/api/v1/events/{id}/teams/{team}", tag = "participation", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Event id"), ("team" = String, Path, description = "Team id")),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn dissolve(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path((id, team)): Path<(String, String)>,
+) -> AppResult<StatusCode> {
+    let (id, team) = (event_id(&id)?, uuid_of(&team)?);
+    let principal = signed_in(&state, user).await?;
+    service::dissolve(&state.db, &state.realtime, &principal, id, team).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct SeekerQuery {
+    /// Only people with a skill containing this text.
+    pub skill: Option<String>,
+}
+
+/// The "looking for a team" board (signed-in people who can see the event).
+#[utoipa::path(get, path = "/api/v1/events/{id}/seekers", tag = "participation", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Event id"), SeekerQuery), responses((status = 200, body = TeamSeekerList)))]
+pub async fn seekers(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+    Query(query): Query<SeekerQuery>,
+) -> AppResult<ApiJson<TeamSeekerList>> {
+    let id = event_id(&id)?;
+    let principal = signed_in(&state, user).await?;
+    service::seekers(&state.db, &principal, id, query.skill.as_deref()).await.map(ApiJson)
+}
