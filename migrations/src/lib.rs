@@ -8,6 +8,7 @@ mod m0001_accounts_and_events;
 mod m0002_topic_versions;
 mod m0003_phases_and_agenda;
 mod m0004_registrations_and_teams;
+mod m0005_announcements;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0002_topic_versions::Migration),
             Box::new(m0003_phases_and_agenda::Migration),
             Box::new(m0004_registrations_and_teams::Migration),
+            Box::new(m0005_announcements::Migration),
         ]
     }
 }

@@ -11,8 +11,8 @@ use crate::realtime::routes::Connections;
 use crate::realtime::socket::Limits;
 use crate::realtime::{bus::Bus, Realtime};
 use crate::{
-    auth, db, demo, events, http as web_http, openapi, ops, organisations, participation, realtime,
-    topics,
+    announcements, auth, db, demo, events, http as web_http, openapi, ops, organisations,
+    participation, realtime, topics,
 };
 use anyhow::Context;
 use axum::extract::{DefaultBodyLimit, FromRef};
@@ -82,6 +82,7 @@ pub fn router(state: AppState) -> Router {
         .merge(organisations::routes::router())
         .merge(events::routes::router())
         .merge(participation::routes::router())
+        .merge(announcements::routes::router())
         .fallback(api_not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_JSON_BODY));
@@ -208,25 +209,31 @@ impl Application {
     }
 }
 
-/// Completes on Ctrl-C or SIGTERM.
-pub async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Completes on Ctrl-C or SIGTERM. The SIGTERM handler is installed when this is called (not
+/// when the future is first polled), so a stop request right after start-up is not lost.
+pub fn shutdown_signal() -> impl Future<Output = ()> + Send + 'static {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
+    let mut terminate =
+        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    async move {
+        let ctrl_c = async {
+            let _ = tokio::signal::ctrl_c().await;
+        };
+        #[cfg(unix)]
+        let terminate = async {
+            match terminate.as_mut() {
+                Some(signal) => {
+                    signal.recv().await;
+                }
+                None => std::future::pending::<()>().await,
             }
-            Err(_) => std::future::pending::<()>().await,
+        };
+        #[cfg(not(unix))]
+        let terminate = std::future::pending::<()>();
+        tokio::select! {
+            () = ctrl_c => {},
+            () = terminate => {},
         }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
+        tracing::info!("shutdown signal received, finishing in-flight requests");
     }
-    tracing::info!("shutdown signal received, finishing in-flight requests");
 }

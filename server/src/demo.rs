@@ -1,13 +1,17 @@
 //! `--demo`: a demo organisation, event, challenges and accounts, so a newcomer sees a real
 //! event at once. Idempotent: running it again changes nothing.
 
+use crate::announcements::service as announcements;
 use crate::auth::service::{ensure_user, grant_event_role};
 use crate::error::AppResult;
 use crate::events::repo::NewChallenge;
 use crate::events::service as events;
 use crate::organisations::service as organisations;
+use crate::participation::service as participation;
+use hackops_shared::announcements::{Audience, Priority};
 use hackops_shared::auth::EventRole;
 use hackops_shared::events::{AgendaKind, EventPhase, ValidAgendaItem, ValidEvent};
+use hackops_shared::ids::EventId;
 use hackops_shared::ids::{OrganisationId, UserId};
 use hackops_shared::lang::Lang;
 use sea_orm::{DatabaseConnection, TransactionTrait};
@@ -27,6 +31,49 @@ et présenter un prototype devant le jury. Tout ce qui sera produit — code, do
 sera publié en licence ouverte.\n\n\
 The City of Dakar opens its data: two days to team up, pick a challenge and build a prototype. \
 Everything produced is published under an open licence.";
+
+/// Volunteers, teams and announcements, so the demo looks like an event in full swing.
+async fn seed_people(
+    txn: &sea_orm::DatabaseTransaction,
+    event: EventId,
+    organiser: uuid::Uuid,
+    participant: uuid::Uuid,
+) -> AppResult<()> {
+    let volunteers = [
+        ("awa@demo.test", "Awa Diop", &["python", "data"][..], false),
+        ("ibrahima@demo.test", "Ibrahima Fall", &["react", "design"][..], false),
+        ("mariama@demo.test", "Mariama Bâ", &["cartographie", "qgis"][..], false),
+        ("cheikh@demo.test", "Cheikh Ndiaye", &["rust", "api"][..], true),
+        ("khady@demo.test", "Khady Sow", &["design", "ux"][..], true),
+    ];
+    participation::seed_registration(txn, event, participant, &["python", "sig"], false).await?;
+    let mut ids = Vec::new();
+    for (email, name, skills, looking) in volunteers {
+        let user = ensure_user(txn, email, PASSWORD, name, Lang::Fr).await?;
+        participation::seed_registration(txn, event, user.id, skills, looking).await?;
+        ids.push(user.id);
+    }
+    let challenges = events::challenges_unchecked(txn, event).await?;
+    participation::seed_team(
+        txn,
+        event,
+        "Les Baobabs",
+        challenges.first().copied(),
+        &[participant, ids[0], ids[1]],
+    )
+    .await?;
+    participation::seed_team(txn, event, "Dakar Propre", challenges.get(1).copied(), &[ids[2]])
+        .await?;
+    let notices = [
+        ("Bienvenue ! Le lancement a lieu à 9 h dans l'auditorium. Welcome: kick-off at 9 am in the auditorium.", Priority::Normal, true, Audience::Everyone),
+        ("Wi-Fi : réseau « Hackops », le mot de passe est affiché à l'accueil.", Priority::Normal, false, Audience::Participants),
+        ("Les horaires du TER seront publiés au début du développement.", Priority::Normal, false, Audience::Challenge(challenges[0])),
+    ];
+    for (body, priority, pinned, audience) in notices {
+        announcements::seed(txn, event, organiser, body, priority, pinned, audience).await?;
+    }
+    Ok(())
+}
 
 pub async fn seed(db: &DatabaseConnection) -> AppResult<()> {
     let txn = db.begin().await?;
@@ -114,7 +161,7 @@ pub async fn seed(db: &DatabaseConnection) -> AppResult<()> {
         }
         grant_event_role(&txn, event.id, organiser.id, EventRole::Organiser).await?;
         grant_event_role(&txn, event.id, judge.id, EventRole::Judge).await?;
-        grant_event_role(&txn, event.id, participant.id, EventRole::Participant).await?;
+        seed_people(&txn, event_id, organiser.id, participant.id).await?;
     }
     txn.commit().await?;
     Ok(())

@@ -4,12 +4,13 @@
 //! - [`config`]: the one typed configuration (flags > env > defaults).
 //! - [`error`]: `AppError`, turned into `{code, message, details}` bodies.
 //! - [`http`]: JSON extractor, request language, middleware, the single-page app.
-//! - [`auth`], [`organisations`], [`events`], [`participation`]: features, each `routes` →
+//! - [`auth`], [`organisations`], [`events`], [`participation`], [`announcements`]: features, each `routes` →
 //!   `service` → `repo`.
 //! - [`realtime`]: websockets, versioned topics, Redis fan-out; [`topics`] wires features in.
 //! - [`db`]: connection, migrations, entities. [`ops`]: probes and metrics.
 //! - [`openapi`]: the OpenAPI 3.1 document. [`demo`]: the `--demo` seed.
 
+pub mod announcements;
 pub mod app;
 pub mod auth;
 pub mod config;

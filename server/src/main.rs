@@ -83,6 +83,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let demo = config.demo;
     let public_url = config.public_url.clone();
     let app = Application::build(config).await?;
+    let stop = shutdown_signal();
     let mut out = std::io::stdout();
     writeln!(out, "Hackops is running at {public_url} (listening on port {})", app.port())?;
     if demo {
@@ -96,5 +97,5 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         )?;
     }
     out.flush()?;
-    app.run_until_stopped(shutdown_signal()).await
+    app.run_until_stopped(stop).await
 }

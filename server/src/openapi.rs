@@ -48,6 +48,12 @@ use utoipa::{Modify, OpenApi};
         crate::participation::routes::hand_over,
         crate::participation::routes::dissolve,
         crate::participation::routes::seekers,
+        crate::participation::routes::stats,
+        crate::participation::routes::export_teams,
+        crate::announcements::routes::list,
+        crate::announcements::routes::create,
+        crate::announcements::routes::pin,
+        crate::announcements::routes::remove,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -56,6 +62,7 @@ use utoipa::{Modify, OpenApi};
         (name = "events", description = "Hackathons and their challenges"),
         (name = "phases", description = "Moving an event through its phases, now or on schedule"),
         (name = "participation", description = "Registration, waitlist, teams and the looking-for-a-team board"),
+        (name = "announcements", description = "Organisers' notices, live to their audience"),
         (name = "agenda", description = "Sessions and deadlines, and the iCalendar feed"),
         (name = "operations", description = "Probes"),
     )

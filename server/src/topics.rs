@@ -2,6 +2,7 @@
 //! This is the one place that knows both: features never import the realtime internals beyond
 //! `versions::bump` and `Realtime::publish`, and the realtime layer never imports a feature.
 
+use crate::announcements::service as announcements;
 use crate::auth::policy::{allows, Action, Principal};
 use crate::events::service as events;
 use crate::realtime::{versions, BoxFuture, TopicSource, TopicState};
@@ -26,22 +27,29 @@ impl TopicSource for AppTopics {
         topic: Topic,
     ) -> BoxFuture<'a, Result<(), ErrorCode>> {
         Box::pin(async move {
-            match topic {
-                Topic::Events => Ok(()),
-                Topic::Event(id) => {
-                    let phase = events::phase(&self.db, id)
-                        .await
-                        .map_err(|_| ErrorCode::ServiceUnavailable)?;
-                    match phase {
-                        Some(phase)
-                            if allows(principal, Action::ViewEvent { event: id, phase }) =>
-                        {
-                            Ok(())
-                        }
-                        _ => Err(ErrorCode::UnknownTopic),
-                    }
+            let event = match topic {
+                Topic::Events => return Ok(()),
+                Topic::Event(id) | Topic::Announcements(id, _) => id,
+            };
+            let phase =
+                events::phase(&self.db, event).await.map_err(|_| ErrorCode::ServiceUnavailable)?;
+            match phase {
+                Some(phase) if allows(principal, Action::ViewEvent { event, phase }) => {}
+                _ => return Err(ErrorCode::UnknownTopic),
+            }
+            if let Topic::Announcements(id, audience) = topic {
+                let audiences = announcements::audiences_for(&self.db, principal, id)
+                    .await
+                    .map_err(|_| ErrorCode::ServiceUnavailable)?;
+                if !audiences.contains(&audience) {
+                    return Err(if principal.is_some() {
+                        ErrorCode::Forbidden
+                    } else {
+                        ErrorCode::Unauthenticated
+                    });
                 }
             }
+            Ok(())
         })
     }
 
@@ -56,6 +64,11 @@ impl TopicSource for AppTopics {
                 Topic::Event(id) => raw(&events::get_unchecked(&self.db, id)
                     .await
                     .map_err(|e| anyhow::anyhow!("{e}"))?)?,
+                Topic::Announcements(id, audience) => {
+                    raw(&announcements::for_audience(&self.db, id, audience)
+                        .await
+                        .map_err(|e| anyhow::anyhow!("{e}"))?)?
+                }
             };
             Ok(TopicState { version, data })
         })

@@ -4,13 +4,14 @@
 //! - [`error`]: the JSON error body and its stable machine-readable codes.
 //! - [`lang`]: the languages the product speaks.
 //! - [`validation`]: pure input rules, used by the forms and by the handlers alike.
-//! - [`auth`], [`events`], [`organisations`], [`registrations`], [`teams`]: REST DTOs, one
-//!   module per feature.
+//! - [`announcements`], [`auth`], [`events`], [`organisations`], [`registrations`], [`teams`]:
+//!   REST DTOs, one module per feature.
 //! - [`ws`]: the realtime protocol (topics, client and server messages, close codes).
 //!
 //! This crate depends on serde, uuid, time and thiserror only (plus utoipa behind the
 //! server-only `openapi` feature), so it always builds for `wasm32-unknown-unknown`.
 
+pub mod announcements;
 pub mod auth;
 pub mod error;
 pub mod events;

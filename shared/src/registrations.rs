@@ -212,6 +212,16 @@ pub struct RegistrationCounts {
     pub pending: u32,
 }
 
+/// Live counts for the organisers' control room.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EventStats {
+    pub registrations: RegistrationCounts,
+    pub teams: u32,
+    /// Confirmed participants not in any team.
+    pub without_team: u32,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -29,6 +29,8 @@ pub enum Topic {
     Events,
     /// One event's public state.
     Event(EventId),
+    /// The announcements of an event for one audience (`AnnouncementList`).
+    Announcements(EventId, crate::announcements::Audience),
 }
 
 impl fmt::Display for Topic {
@@ -36,6 +38,7 @@ impl fmt::Display for Topic {
         match self {
             Topic::Events => f.write_str("events"),
             Topic::Event(id) => write!(f, "event:{id}"),
+            Topic::Announcements(id, audience) => write!(f, "announcements:{id}:{audience}"),
         }
     }
 }
@@ -51,6 +54,13 @@ impl FromStr for Topic {
         match s.split_once(':') {
             None if s == "events" => Ok(Topic::Events),
             Some(("event", id)) => id.parse().map(Topic::Event).map_err(|_| UnknownTopic),
+            Some(("announcements", rest)) => {
+                let (id, audience) = rest.split_once(':').ok_or(UnknownTopic)?;
+                Ok(Topic::Announcements(
+                    id.parse().map_err(|_| UnknownTopic)?,
+                    audience.parse().map_err(|_| UnknownTopic)?,
+                ))
+            }
             _ => Err(UnknownTopic),
         }
     }
@@ -162,11 +172,30 @@ mod tests {
     #[test]
     fn topics_round_trip_and_refuse_garbage() {
         let id = EventId(Uuid::from_u128(7));
-        for topic in [Topic::Events, Topic::Event(id)] {
+        let everyone = Topic::Announcements(id, crate::announcements::Audience::Everyone);
+        let challenge = Topic::Announcements(
+            id,
+            crate::announcements::Audience::Challenge(crate::ids::ChallengeId(Uuid::from_u128(8))),
+        );
+        for topic in [Topic::Events, Topic::Event(id), everyone, challenge] {
             assert_eq!(topic.to_string().parse::<Topic>(), Ok(topic));
         }
         assert_eq!(Topic::Event(id).to_string(), "event:00000000-0000-0000-0000-000000000007");
-        for bad in ["", "event", "event:", "event:42", "judge:x", "events:1", "EVENTS"] {
+        assert_eq!(
+            everyone.to_string(),
+            "announcements:00000000-0000-0000-0000-000000000007:everyone"
+        );
+        for bad in [
+            "",
+            "event",
+            "event:",
+            "event:42",
+            "judge:x",
+            "events:1",
+            "EVENTS",
+            "announcements:x:everyone",
+            "announcements:00000000-0000-0000-0000-000000000007:judges",
+        ] {
             assert_eq!(bad.parse::<Topic>(), Err(UnknownTopic), "{bad}");
         }
     }

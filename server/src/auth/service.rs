@@ -208,3 +208,11 @@ pub async fn set_admin(db: &impl ConnectionTrait, email: &str, is_admin: bool) -
 }
 
 pub use repo::{grant_event_role, revoke_event_role};
+
+/// Display names of accounts, for other features' DTOs.
+pub async fn display_names(
+    db: &impl ConnectionTrait,
+    ids: Vec<Uuid>,
+) -> AppResult<std::collections::HashMap<Uuid, String>> {
+    Ok(repo::display_names(db, ids).await?)
+}

@@ -408,3 +408,10 @@ pub(crate) async fn challenge_exists(
 ) -> AppResult<bool> {
     Ok(repo::find_challenge(db, id.0, challenge.0).await?.is_some())
 }
+
+pub(crate) async fn challenges_unchecked(
+    db: &impl ConnectionTrait,
+    id: EventId,
+) -> AppResult<Vec<ChallengeId>> {
+    Ok(repo::challenges_of(db, id.0).await?.into_iter().map(|c| ChallengeId(c.id)).collect())
+}

@@ -1,11 +1,10 @@
-use crate::db::entities::{registrations, team_members, teams, users};
+use crate::db::entities::{registrations, team_members, teams};
 use hackops_shared::registrations::RegistrationStatus;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
     QueryOrder, Set,
 };
-use std::collections::HashMap;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -122,19 +121,6 @@ pub async fn first_waitlisted(
         .order_by_asc(registrations::Column::Id)
         .one(db)
         .await
-}
-
-pub async fn display_names(
-    db: &impl ConnectionTrait,
-    ids: Vec<Uuid>,
-) -> Result<HashMap<Uuid, String>, sea_orm::DbErr> {
-    Ok(users::Entity::find()
-        .filter(users::Column::Id.is_in(ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.display_name))
-        .collect())
 }
 
 pub async fn insert_team(

@@ -12,7 +12,9 @@ use axum::response::IntoResponse;
 use axum::routing::{delete, get, post};
 use axum::Router;
 use hackops_shared::error::ErrorBody;
-use hackops_shared::registrations::{RegisterForEventRequest, RegistrationDto, RegistrationList};
+use hackops_shared::registrations::{
+    EventStats, RegisterForEventRequest, RegistrationDto, RegistrationList,
+};
 use hackops_shared::teams::{
     CreateTeamRequest, HandOverRequest, JoinTeamRequest, TeamDto, TeamList, TeamSeekerList,
 };
@@ -32,6 +34,8 @@ pub fn router() -> Router<AppState> {
         .route("/events/{id}/teams/{team}/leave", post(leave))
         .route("/events/{id}/teams/{team}/captain", post(hand_over))
         .route("/events/{id}/seekers", get(seekers))
+        .route("/events/{id}/stats", get(stats))
+        .route("/events/{id}/teams.csv", get(export_teams))
 }
 
 /// Register for the event: accept the code of conduct and the data-use terms. Confirmed while
@@ -275,4 +279,37 @@ pub async fn seekers(
     let id = event_id(&id)?;
     let principal = signed_in(&state, user).await?;
     service::seekers(&state.db, &principal, id, query.skill.as_deref()).await.map(ApiJson)
+}
+
+/// Live counts for the control room (organisers).
+#[utoipa::path(get, path = "/api/v1/events/{id}/stats", tag = "participation", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Event id")), responses((status = 200, body = EventStats), (status = 403, body = ErrorBody)))]
+pub async fn stats(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+) -> AppResult<ApiJson<EventStats>> {
+    let id = event_id(&id)?;
+    let principal = signed_in(&state, user).await?;
+    service::stats(&state.db, &principal, id).await.map(ApiJson)
+}
+
+/// Every team and its members as CSV (organisers).
+#[utoipa::path(get, path = "/api/v1/events/{id}/teams.csv", tag = "participation", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Event id")), responses((status = 200, content_type = "text/csv", body = String), (status = 403, body = ErrorBody)))]
+pub async fn export_teams(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+) -> AppResult<impl IntoResponse> {
+    let id = event_id(&id)?;
+    let principal = signed_in(&state, user).await?;
+    let csv = service::teams_csv(&state.db, &principal, id).await?;
+    Ok((
+        [
+            (http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (http::header::CONTENT_DISPOSITION, "attachment; filename=\"teams.csv\""),
+        ],
+        csv,
+    ))
 }

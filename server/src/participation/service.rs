@@ -13,7 +13,8 @@ use hackops_shared::error::{ErrorCode, FieldCode};
 use hackops_shared::events::EventPhase;
 use hackops_shared::ids::{ChallengeId, EventId, UserId};
 use hackops_shared::registrations::{
-    RegisterForEventRequest, RegistrationDto, RegistrationList, RegistrationStatus,
+    EventStats, RegisterForEventRequest, RegistrationCounts, RegistrationDto, RegistrationList,
+    RegistrationStatus,
 };
 use hackops_shared::teams::{
     CreateTeamRequest, TeamDto, TeamList, TeamMemberDto, TeamSeekerDto, TeamSeekerList,
@@ -43,7 +44,8 @@ async fn registration_dtos(
     regs: Vec<Registration>,
     event_id: Uuid,
 ) -> AppResult<Vec<RegistrationDto>> {
-    let names = repo::display_names(db, regs.iter().map(|r| r.user_id).collect()).await?;
+    let names =
+        crate::auth::service::display_names(db, regs.iter().map(|r| r.user_id).collect()).await?;
     // Waitlist positions come from the whole queue, not just the rows asked for.
     let queue: Vec<Uuid> = repo::registrations_of(db, event_id)
         .await?
@@ -475,7 +477,9 @@ async fn team_dtos(
     viewer: Option<UserId>,
 ) -> AppResult<Vec<TeamDto>> {
     let members = repo::members_of_event(db, event_id).await?;
-    let names = repo::display_names(db, members.iter().map(|m| m.user_id).collect()).await?;
+    let names =
+        crate::auth::service::display_names(db, members.iter().map(|m| m.user_id).collect())
+            .await?;
     let mut by_team: HashMap<Uuid, Vec<&repo::Member>> = HashMap::new();
     for member in &members {
         by_team.entry(member.team_id).or_default().push(member);
@@ -561,7 +565,9 @@ pub async fn seekers(
             skill.as_ref().is_none_or(|s| skills_of(r).iter().any(|k| k.contains(s.as_str())))
         })
         .collect();
-    let names = repo::display_names(db, candidates.iter().map(|r| r.user_id).collect()).await?;
+    let names =
+        crate::auth::service::display_names(db, candidates.iter().map(|r| r.user_id).collect())
+            .await?;
     Ok(TeamSeekerList {
         items: candidates
             .iter()
@@ -573,6 +579,127 @@ pub async fn seekers(
             })
             .collect(),
     })
+}
+
+/// The challenge of the caller's team in this event, if any (for challenge audiences).
+pub async fn team_challenge(
+    db: &impl ConnectionTrait,
+    event: EventId,
+    user: UserId,
+) -> AppResult<Option<ChallengeId>> {
+    let Some(member) = repo::membership(db, event.0, user.0).await? else { return Ok(None) };
+    Ok(repo::find_team(db, event.0, member.team_id)
+        .await?
+        .and_then(|t| t.challenge_id)
+        .map(ChallengeId))
+}
+
+/// Demo seed: a confirmed registration (takes a seat, grants the participant role).
+pub(crate) async fn seed_registration(
+    txn: &DatabaseTransaction,
+    event: EventId,
+    user: Uuid,
+    skills: &[&str],
+    looking_for_team: bool,
+) -> AppResult<()> {
+    let status = seat_or_waitlist(txn, event, user).await?;
+    repo::upsert_registration(
+        txn,
+        NewRegistration {
+            event_id: event.0,
+            user_id: user,
+            status,
+            skills: skills.iter().map(|s| (*s).to_owned()).collect(),
+            interests: String::new(),
+            looking_for_team,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Demo seed: a team with its captain first.
+pub(crate) async fn seed_team(
+    txn: &DatabaseTransaction,
+    event: EventId,
+    name: &str,
+    challenge: Option<ChallengeId>,
+    members: &[Uuid],
+) -> AppResult<()> {
+    let Some((captain, others)) = members.split_first() else { return Ok(()) };
+    let team = repo::insert_team(
+        txn,
+        event.0,
+        name.to_owned(),
+        challenge.map(|c| c.0),
+        *captain,
+        invite_code(),
+    )
+    .await?;
+    repo::add_member(txn, &team, *captain).await?;
+    for member in others {
+        repo::take_team_seat(txn, team.id, i32::MAX).await?;
+        repo::add_member(txn, &team, *member).await?;
+    }
+    Ok(())
+}
+
+/// Counts for the control room (organisers).
+pub async fn stats(
+    db: &DatabaseConnection,
+    principal: &Principal,
+    id: EventId,
+) -> AppResult<EventStats> {
+    manageable(db, principal, id).await?;
+    let registrations = repo::registrations_of(db, id.0).await?;
+    let in_team: Vec<Uuid> =
+        repo::members_of_event(db, id.0).await?.into_iter().map(|m| m.user_id).collect();
+    let mut counts = RegistrationCounts::default();
+    let mut without_team = 0;
+    for r in &registrations {
+        match status_of(r)? {
+            RegistrationStatus::Confirmed => {
+                counts.confirmed += 1;
+                if !in_team.contains(&r.user_id) {
+                    without_team += 1;
+                }
+            }
+            RegistrationStatus::Waitlisted => counts.waitlisted += 1,
+            RegistrationStatus::Pending => counts.pending += 1,
+            RegistrationStatus::Rejected | RegistrationStatus::Cancelled => {}
+        }
+    }
+    let teams = u32::try_from(repo::teams_of(db, id.0).await?.len()).unwrap_or(u32::MAX);
+    Ok(EventStats { registrations: counts, teams, without_team })
+}
+
+/// Every team with its members as CSV (organisers), safe to open in a spreadsheet.
+pub async fn teams_csv(
+    db: &DatabaseConnection,
+    principal: &Principal,
+    id: EventId,
+) -> AppResult<String> {
+    manageable(db, principal, id).await?;
+    let all = teams(db, Some(principal), id).await?;
+    let mut out = String::from("team,challenge_id,members,captain\r\n");
+    for team in all.items {
+        let members: Vec<&str> = team.members.iter().map(|m| m.display_name.as_str()).collect();
+        let captain = team
+            .members
+            .iter()
+            .find(|m| m.captain)
+            .map(|m| m.display_name.as_str())
+            .unwrap_or_default();
+        let row = [
+            csv_cell(&team.name),
+            team.challenge_id.map(|c| c.to_string()).unwrap_or_default(),
+            csv_cell(&members.join("; ")),
+            csv_cell(captain),
+        ];
+        out.push_str(&row.join(","));
+        out.push_str("\r\n");
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -44,7 +44,9 @@ async fn the_demo_seed_is_a_real_event_and_is_idempotent() {
     hackops_server::demo::seed(&app.db).await.expect("second seed");
     assert_eq!(app.count("events").await, 1);
     assert_eq!(app.count("challenges").await, 3);
-    assert_eq!(app.count("users").await, 3);
+    assert_eq!(app.count("users").await, 8, "3 demo accounts and 5 volunteers");
+    assert_eq!(app.count("teams").await, 2);
+    assert_eq!(app.count("announcements").await, 3);
 }
 
 #[tokio::test]

@@ -1,6 +1,7 @@
 //! API integration tests: one binary, a real server on a random port per test, against
 //! SQLite (default) or PostgreSQL + Redis (`HACKOPS_TEST_DB=postgres`).
 
+mod announcements;
 mod auth;
 mod cli;
 mod events;

@@ -1,6 +1,7 @@
 //! sea-orm entities, written by hand to match `migrations/`. Only features' `repo.rs` use them.
 
 pub mod agenda_items;
+pub mod announcements;
 pub mod challenges;
 pub mod event_roles;
 pub mod events;
