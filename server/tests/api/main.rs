@@ -3,6 +3,7 @@
 
 mod announcements;
 mod auth;
+mod authz;
 mod cli;
 mod events;
 mod helpers;
