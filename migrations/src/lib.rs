@@ -9,6 +9,7 @@ mod m0002_topic_versions;
 mod m0003_phases_and_agenda;
 mod m0004_registrations_and_teams;
 mod m0005_announcements;
+mod m0006_datasets;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0003_phases_and_agenda::Migration),
             Box::new(m0004_registrations_and_teams::Migration),
             Box::new(m0005_announcements::Migration),
+            Box::new(m0006_datasets::Migration),
         ]
     }
 }

@@ -11,7 +11,7 @@ use crate::realtime::routes::Connections;
 use crate::realtime::socket::Limits;
 use crate::realtime::{bus::Bus, Realtime};
 use crate::{
-    announcements, auth, db, demo, events, http as web_http, openapi, ops, organisations,
+    announcements, auth, datasets, db, demo, events, http as web_http, openapi, ops, organisations,
     participation, realtime, topics,
 };
 use anyhow::Context;
@@ -47,6 +47,7 @@ pub struct AppState {
     pub realtime: Realtime,
     pub ws_connections: Arc<Connections>,
     pub ws_limits: Limits,
+    pub storage: crate::storage::Storage,
 }
 
 /// Changes to one topic reach subscribers at most this often (latest state wins).
@@ -83,6 +84,7 @@ pub fn router(state: AppState) -> Router {
         .merge(events::routes::router())
         .merge(participation::routes::router())
         .merge(announcements::routes::router())
+        .merge(datasets::routes::router())
         .fallback(api_not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_JSON_BODY));
@@ -91,6 +93,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .nest("/api/v1", api)
         .route("/api/openapi.json", get(openapi::openapi_json))
+        .merge(datasets::ckan::router())
         .route("/api/{*rest}", any(api_not_found))
         .route("/ws", get(realtime::routes::ws_handler))
         .route("/healthz", get(ops::health::healthz))
@@ -159,6 +162,7 @@ impl Application {
             realtime,
             ws_connections: Connections::new(config.ws_max_connections_per_ip as usize),
             ws_limits: Limits::default(),
+            storage: crate::storage::Storage::local(&config.data_dir.join("files"))?,
             tokens: Arc::new(TokenKeys::new(&config)),
             limiter: Arc::new(LoginLimiter::new(config.login_attempts_per_minute)),
             metrics: Arc::new(Metrics::default()),

@@ -62,6 +62,9 @@ pub struct ServeArgs {
     /// Open websocket connections allowed per client address.
     #[arg(long, env = "HACKOPS_WS_MAX_CONNECTIONS_PER_IP", default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..))]
     pub ws_max_connections_per_ip: u32,
+    /// Largest file that may be uploaded to the open data pool, in bytes.
+    #[arg(long, env = "HACKOPS_MAX_UPLOAD_BYTES", default_value_t = 512 * 1024 * 1024)]
+    pub max_upload_bytes: u64,
     /// Seed a demo organisation, event, challenges and accounts (idempotent).
     #[arg(long, env = "HACKOPS_DEMO")]
     pub demo: bool,
@@ -97,6 +100,7 @@ pub struct Config {
     pub refresh_token_ttl: Duration,
     pub login_attempts_per_minute: u32,
     pub ws_max_connections_per_ip: u32,
+    pub max_upload_bytes: u64,
     pub demo: bool,
 }
 
@@ -224,6 +228,7 @@ impl Config {
             refresh_token_ttl: Duration::from_secs(args.refresh_token_ttl),
             login_attempts_per_minute: args.login_attempts_per_minute,
             ws_max_connections_per_ip: args.ws_max_connections_per_ip,
+            max_upload_bytes: args.max_upload_bytes,
             demo: args.demo,
         })
     }

@@ -4,7 +4,8 @@
 //! - [`config`]: the one typed configuration (flags > env > defaults).
 //! - [`error`]: `AppError`, turned into `{code, message, details}` bodies.
 //! - [`http`]: JSON extractor, request language, middleware, the single-page app.
-//! - [`auth`], [`organisations`], [`events`], [`participation`], [`announcements`]: features, each `routes` →
+//! - [`auth`], [`organisations`], [`events`], [`participation`], [`announcements`], [`datasets`]:
+//!   features, each `routes` →
 //!   `service` → `repo`.
 //! - [`realtime`]: websockets, versioned topics, Redis fan-out; [`topics`] wires features in.
 //! - [`db`]: connection, migrations, entities. [`ops`]: probes and metrics.
@@ -14,6 +15,7 @@ pub mod announcements;
 pub mod app;
 pub mod auth;
 pub mod config;
+pub mod datasets;
 pub mod db;
 pub mod demo;
 pub mod error;
@@ -24,5 +26,6 @@ pub mod ops;
 pub mod organisations;
 pub mod participation;
 pub mod realtime;
+pub mod storage;
 pub mod telemetry;
 pub mod topics;

@@ -54,6 +54,13 @@ use utoipa::{Modify, OpenApi};
         crate::announcements::routes::create,
         crate::announcements::routes::pin,
         crate::announcements::routes::remove,
+        crate::datasets::routes::list,
+        crate::datasets::routes::create,
+        crate::datasets::routes::show,
+        crate::datasets::routes::upload,
+        crate::datasets::routes::add_link,
+        crate::datasets::routes::download,
+        crate::datasets::routes::licences,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -63,6 +70,7 @@ use utoipa::{Modify, OpenApi};
         (name = "phases", description = "Moving an event through its phases, now or on schedule"),
         (name = "participation", description = "Registration, waitlist, teams and the looking-for-a-team board"),
         (name = "announcements", description = "Organisers' notices, live to their audience"),
+        (name = "datasets", description = "The open data pool: datasets, resources, downloads"),
         (name = "agenda", description = "Sessions and deadlines, and the iCalendar feed"),
         (name = "operations", description = "Probes"),
     )

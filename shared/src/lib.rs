@@ -4,7 +4,7 @@
 //! - [`error`]: the JSON error body and its stable machine-readable codes.
 //! - [`lang`]: the languages the product speaks.
 //! - [`validation`]: pure input rules, used by the forms and by the handlers alike.
-//! - [`announcements`], [`auth`], [`events`], [`organisations`], [`registrations`], [`teams`]:
+//! - [`announcements`], [`auth`], [`datasets`], [`events`], [`organisations`], [`registrations`], [`teams`]:
 //!   REST DTOs, one module per feature.
 //! - [`ws`]: the realtime protocol (topics, client and server messages, close codes).
 //!
@@ -13,6 +13,7 @@
 
 pub mod announcements;
 pub mod auth;
+pub mod datasets;
 pub mod error;
 pub mod events;
 pub mod ids;

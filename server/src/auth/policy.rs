@@ -29,9 +29,20 @@ impl Principal {
 pub enum Action {
     ViewOwnAccount,
     CreateOrganisation,
-    CreateEvent { organisation: OrganisationId },
-    ViewEvent { event: EventId, phase: EventPhase },
-    UpdateEvent { event: EventId },
+    CreateEvent {
+        organisation: OrganisationId,
+    },
+    /// Publish datasets and resources in the pool on behalf of an organisation.
+    PublishData {
+        organisation: OrganisationId,
+    },
+    ViewEvent {
+        event: EventId,
+        phase: EventPhase,
+    },
+    UpdateEvent {
+        event: EventId,
+    },
 }
 
 /// `principal = None` is an anonymous spectator.
@@ -44,7 +55,9 @@ pub fn allows(principal: Option<&Principal>, action: Action) -> bool {
     }
     match action {
         Action::ViewOwnAccount | Action::CreateOrganisation => true,
-        Action::CreateEvent { organisation } => p.organisations.contains(&organisation),
+        Action::CreateEvent { organisation } | Action::PublishData { organisation } => {
+            p.organisations.contains(&organisation)
+        }
         Action::ViewEvent { event, phase } => {
             phase.is_public()
                 || p.has_event_role(event, EventRole::Organiser)
@@ -115,7 +128,11 @@ mod tests {
             Who::OrgMember,
             Who::Admin,
         ];
-        let rows: [(Action, [bool; 7]); 6] = [
+        let rows: [(Action, [bool; 7]); 7] = [
+            (
+                Action::PublishData { organisation: org },
+                [false, false, false, false, false, true, true],
+            ),
             (Action::ViewOwnAccount, [false, true, true, true, true, true, true]),
             (Action::CreateOrganisation, [false, true, true, true, true, true, true]),
             (

@@ -81,3 +81,10 @@ pub async fn summaries(
         })
         .collect())
 }
+
+pub async fn id_by_slug(
+    db: &impl ConnectionTrait,
+    slug: &str,
+) -> AppResult<Option<OrganisationId>> {
+    Ok(repo::find_by_slug(db, slug).await?.map(|o| OrganisationId(o.id)))
+}

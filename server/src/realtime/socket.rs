@@ -446,6 +446,7 @@ mod tests {
             refresh_token_ttl: 3600,
             login_attempts_per_minute: 10,
             ws_max_connections_per_ip: 10,
+            max_upload_bytes: 1024,
             demo: false,
         };
         Arc::new(TokenKeys::new(&crate::config::Config::from_args(args).expect("config")))

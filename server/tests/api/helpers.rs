@@ -21,6 +21,7 @@ pub struct TestApp {
     pub public_url: String,
     /// The database this instance uses (another instance can share it).
     pub database_url: String,
+    pub data_dir: PathBuf,
     _data_dir: TempDir,
     pg_database: Option<String>,
 }
@@ -35,6 +36,7 @@ pub struct Options {
     /// Run as another instance on this database instead of a fresh one.
     pub database_url: Option<String>,
     pub allowed_origins: Vec<String>,
+    pub max_upload_bytes: u64,
 }
 
 impl Default for Options {
@@ -47,6 +49,7 @@ impl Default for Options {
             redis: on_postgres(),
             database_url: None,
             allowed_origins: vec![],
+            max_upload_bytes: 10 * 1024 * 1024,
         }
     }
 }
@@ -103,6 +106,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         refresh_token_ttl: 3600,
         login_attempts_per_minute: options.login_attempts_per_minute,
         ws_max_connections_per_ip: 1000,
+        max_upload_bytes: options.max_upload_bytes,
         demo: options.demo,
     };
     let config = Config::from_args(args).expect("config");
@@ -119,6 +123,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         db,
         public_url,
         database_url,
+        data_dir: data_dir.path().canonicalize().expect("data dir"),
         _data_dir: data_dir,
         pg_database,
     }

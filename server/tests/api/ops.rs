@@ -34,6 +34,7 @@ async fn readiness_fails_when_redis_is_unreachable() {
         refresh_token_ttl: 3600,
         login_attempts_per_minute: 10,
         ws_max_connections_per_ip: 10,
+        max_upload_bytes: 1024,
         demo: false,
     };
     let app = hackops_server::app::Application::build(

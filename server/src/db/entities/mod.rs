@@ -3,6 +3,7 @@
 pub mod agenda_items;
 pub mod announcements;
 pub mod challenges;
+pub mod datasets;
 pub mod event_roles;
 pub mod events;
 pub mod organisation_members;
@@ -10,6 +11,7 @@ pub mod organisations;
 pub mod phase_transitions;
 pub mod refresh_tokens;
 pub mod registrations;
+pub mod resources;
 pub mod team_members;
 pub mod teams;
 pub mod topic_versions;

@@ -1,0 +1,176 @@
+use crate::db::entities::{datasets, resources};
+use hackops_shared::datasets::ValidDataset;
+use sea_orm::sea_query::{Expr, Func};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
+};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+pub use datasets::Model as Dataset;
+pub use resources::Model as Resource;
+
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    organisation_id: Uuid,
+    name: String,
+    d: ValidDataset,
+) -> Result<Dataset, sea_orm::DbErr> {
+    let now = OffsetDateTime::now_utc();
+    datasets::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        organisation_id: Set(organisation_id),
+        name: Set(name),
+        title: Set(d.title),
+        description: Set(d.description),
+        licence_id: Set(d.licence_id.to_owned()),
+        keywords: Set(serde_json::to_string(&d.keywords).unwrap_or_else(|_| "[]".into())),
+        themes: Set(serde_json::to_string(&d.themes).unwrap_or_else(|_| "[]".into())),
+        spatial: Set(d.spatial),
+        frequency: Set(d.frequency),
+        contact_email: Set(d.contact_email),
+        created_at: Set(now),
+        modified_at: Set(now),
+    }
+    .insert(db)
+    .await
+}
+
+pub async fn find_by_name(
+    db: &impl ConnectionTrait,
+    name: &str,
+) -> Result<Option<Dataset>, sea_orm::DbErr> {
+    datasets::Entity::find().filter(datasets::Column::Name.eq(name)).one(db).await
+}
+
+pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<Dataset>, sea_orm::DbErr> {
+    datasets::Entity::find_by_id(id).one(db).await
+}
+
+pub struct Search<'a> {
+    pub text: Option<&'a str>,
+    pub licence: Option<&'a str>,
+    pub format: Option<&'a str>,
+    pub organisation: Option<Uuid>,
+    pub offset: u64,
+    pub limit: u64,
+}
+
+/// Full-text (case-insensitive substring on title, description and keywords) and filters;
+/// newest first. Returns the page and the total.
+pub async fn search(
+    db: &impl ConnectionTrait,
+    s: Search<'_>,
+) -> Result<(Vec<Dataset>, u64), sea_orm::DbErr> {
+    let mut condition = Condition::all();
+    if let Some(text) = s.text.map(str::trim).filter(|t| !t.is_empty()) {
+        let pattern = format!("%{}%", text.to_lowercase().replace(['%', '_'], ""));
+        let mut any = Condition::any();
+        for column in
+            [datasets::Column::Title, datasets::Column::Description, datasets::Column::Keywords]
+        {
+            any = any.add(
+                Expr::expr(Func::lower(Expr::col((datasets::Entity, column))))
+                    .like(pattern.clone()),
+            );
+        }
+        condition = condition.add(any);
+    }
+    if let Some(licence) = s.licence {
+        condition = condition.add(datasets::Column::LicenceId.eq(licence));
+    }
+    if let Some(org) = s.organisation {
+        condition = condition.add(datasets::Column::OrganisationId.eq(org));
+    }
+    if let Some(format) = s.format {
+        let ids: Vec<Uuid> = resources::Entity::find()
+            .select_only()
+            .column(resources::Column::DatasetId)
+            .filter(
+                Expr::expr(Func::upper(Expr::col((resources::Entity, resources::Column::Format))))
+                    .eq(format.to_uppercase()),
+            )
+            .into_tuple()
+            .all(db)
+            .await?;
+        condition = condition.add(datasets::Column::Id.is_in(ids));
+    }
+    let query = datasets::Entity::find().filter(condition);
+    let total = query.clone().count(db).await?;
+    let page = query
+        .order_by_desc(datasets::Column::ModifiedAt)
+        .order_by_asc(datasets::Column::Id)
+        .offset(s.offset)
+        .limit(s.limit)
+        .all(db)
+        .await?;
+    Ok((page, total))
+}
+
+pub async fn all_names(db: &impl ConnectionTrait) -> Result<Vec<String>, sea_orm::DbErr> {
+    datasets::Entity::find()
+        .select_only()
+        .column(datasets::Column::Name)
+        .order_by_asc(datasets::Column::Name)
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+pub async fn resources_of(
+    db: &impl ConnectionTrait,
+    dataset_ids: Vec<Uuid>,
+) -> Result<Vec<Resource>, sea_orm::DbErr> {
+    resources::Entity::find()
+        .filter(resources::Column::DatasetId.is_in(dataset_ids))
+        .order_by_asc(resources::Column::CreatedAt)
+        .order_by_asc(resources::Column::Id)
+        .all(db)
+        .await
+}
+
+pub async fn find_resource(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+) -> Result<Option<Resource>, sea_orm::DbErr> {
+    resources::Entity::find_by_id(id).one(db).await
+}
+
+pub struct NewResource {
+    pub id: Uuid,
+    pub dataset_id: Uuid,
+    pub title: String,
+    pub format: String,
+    pub media_type: String,
+    pub size: Option<i64>,
+    pub sha256: Option<String>,
+    pub storage_key: Option<String>,
+    pub remote_url: Option<String>,
+}
+
+pub async fn insert_resource(
+    db: &impl ConnectionTrait,
+    r: NewResource,
+) -> Result<Resource, sea_orm::DbErr> {
+    let resource = resources::ActiveModel {
+        id: Set(r.id),
+        dataset_id: Set(r.dataset_id),
+        title: Set(r.title),
+        format: Set(r.format),
+        media_type: Set(r.media_type),
+        size: Set(r.size),
+        sha256: Set(r.sha256),
+        storage_key: Set(r.storage_key),
+        remote_url: Set(r.remote_url),
+        created_at: Set(OffsetDateTime::now_utc()),
+    }
+    .insert(db)
+    .await?;
+    datasets::Entity::update_many()
+        .col_expr(datasets::Column::ModifiedAt, Expr::value(OffsetDateTime::now_utc()))
+        .filter(datasets::Column::Id.eq(resource.dataset_id))
+        .exec(db)
+        .await?;
+    Ok(resource)
+}

@@ -1,0 +1,252 @@
+//! Pool rules: who publishes, search, uploads that never half-exist, downloads.
+
+use super::repo::{self, Dataset, NewResource, Resource, Search};
+use crate::auth::policy::{authorize, Action, Principal};
+use crate::error::{AppError, AppResult};
+use crate::organisations::service as organisations;
+use crate::storage::{sniff, Storage, UploadError};
+use bytes::Bytes;
+use futures_util::Stream;
+use hackops_shared::datasets::{
+    format_from_name, DatasetDto, DatasetList, DatasetRequest, RemoteResourceRequest, ResourceDto,
+};
+use hackops_shared::error::{ErrorCode, FieldCode};
+use hackops_shared::ids::OrganisationId;
+use hackops_shared::validation::{self, slugify};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
+use uuid::Uuid;
+
+pub fn download_path(resource: Uuid) -> String {
+    format!("/api/v1/resources/{resource}/download")
+}
+
+fn resource_dto(r: Resource, public_url: &str) -> ResourceDto {
+    let remote = r.remote_url.is_some();
+    ResourceDto {
+        url: r.remote_url.clone().unwrap_or_else(|| format!("{public_url}{}", download_path(r.id))),
+        id: r.id,
+        title: r.title,
+        format: r.format,
+        media_type: r.media_type,
+        size: r.size.and_then(|s| u64::try_from(s).ok()),
+        sha256: r.sha256,
+        remote,
+        created_at: r.created_at,
+    }
+}
+
+pub async fn dtos(
+    db: &impl ConnectionTrait,
+    datasets: Vec<Dataset>,
+    public_url: &str,
+) -> AppResult<Vec<DatasetDto>> {
+    let orgs =
+        organisations::summaries(db, datasets.iter().map(|d| d.organisation_id).collect()).await?;
+    let mut resources = repo::resources_of(db, datasets.iter().map(|d| d.id).collect()).await?;
+    datasets
+        .into_iter()
+        .map(|d| {
+            let publisher = orgs.get(&d.organisation_id).cloned().ok_or_else(|| {
+                AppError::Internal(anyhow::anyhow!("dataset {} has no publisher", d.id))
+            })?;
+            let (mine, rest): (Vec<Resource>, Vec<Resource>) =
+                resources.drain(..).partition(|r| r.dataset_id == d.id);
+            resources = rest;
+            Ok(DatasetDto {
+                id: d.id,
+                name: d.name,
+                title: d.title,
+                description: d.description,
+                publisher,
+                licence_id: d.licence_id,
+                keywords: serde_json::from_str(&d.keywords).unwrap_or_default(),
+                themes: serde_json::from_str(&d.themes).unwrap_or_default(),
+                spatial: d.spatial,
+                frequency: d.frequency,
+                contact_email: d.contact_email,
+                resources: mine.into_iter().map(|r| resource_dto(r, public_url)).collect(),
+                created_at: d.created_at,
+                modified_at: d.modified_at,
+            })
+        })
+        .collect()
+}
+
+pub async fn create(
+    db: &DatabaseConnection,
+    principal: &Principal,
+    request: DatasetRequest,
+    public_url: &str,
+) -> AppResult<DatasetDto> {
+    let valid = request.validate()?;
+    let organisation = match request.organisation_id {
+        Some(org) => org,
+        None => match principal.organisations.iter().collect::<Vec<_>>().as_slice() {
+            [only] => **only,
+            _ => return Err(AppError::field("organisation_id", FieldCode::Required)),
+        },
+    };
+    authorize(Some(principal), Action::PublishData { organisation })?;
+    let name = crate::db::unique_slug(&slugify(&valid.title), "dataset", |candidate| async move {
+        Ok(repo::find_by_name(db, &candidate).await?.is_some())
+    })
+    .await?;
+    let dataset = repo::insert(db, organisation.0, name, valid).await?;
+    Ok(dtos(db, vec![dataset], public_url).await?.remove(0))
+}
+
+pub async fn get(db: &DatabaseConnection, name: &str, public_url: &str) -> AppResult<DatasetDto> {
+    let dataset = repo::find_by_name(db, name).await?.ok_or(ErrorCode::NotFound)?;
+    Ok(dtos(db, vec![dataset], public_url).await?.remove(0))
+}
+
+pub struct Query<'a> {
+    pub q: Option<&'a str>,
+    pub licence: Option<&'a str>,
+    pub format: Option<&'a str>,
+    /// Organisation slug.
+    pub publisher: Option<&'a str>,
+    pub offset: u64,
+    pub limit: u64,
+}
+
+pub async fn search(
+    db: &DatabaseConnection,
+    query: Query<'_>,
+    public_url: &str,
+) -> AppResult<DatasetList> {
+    let organisation = match query.publisher {
+        Some(slug) => match organisations::id_by_slug(db, slug).await? {
+            Some(id) => Some(id.0),
+            None => return Ok(DatasetList { items: vec![], total: 0 }),
+        },
+        None => None,
+    };
+    let (page, total) = repo::search(
+        db,
+        Search {
+            text: query.q,
+            licence: query.licence,
+            format: query.format,
+            organisation,
+            offset: query.offset,
+            limit: query.limit.clamp(1, 1000),
+        },
+    )
+    .await?;
+    Ok(DatasetList { items: dtos(db, page, public_url).await?, total })
+}
+
+async fn publishable(
+    db: &DatabaseConnection,
+    principal: &Principal,
+    name: &str,
+) -> AppResult<Dataset> {
+    let dataset = repo::find_by_name(db, name).await?.ok_or(ErrorCode::NotFound)?;
+    authorize(
+        Some(principal),
+        Action::PublishData { organisation: OrganisationId(dataset.organisation_id) },
+    )?;
+    Ok(dataset)
+}
+
+/// What an upload is for (the bytes come separately, as a stream).
+pub struct Upload<'a> {
+    pub dataset: &'a str,
+    pub title: &'a str,
+    /// The client's file name: for the format and the download name, never a path.
+    pub file_name: &'a str,
+    pub cap: u64,
+    pub public_url: &'a str,
+}
+
+/// Streams an uploaded file into storage, then records it. Over the cap: 413 and nothing kept.
+pub async fn upload<S, E>(
+    db: &DatabaseConnection,
+    storage: &Storage,
+    principal: &Principal,
+    upload: Upload<'_>,
+    body: S,
+) -> AppResult<ResourceDto>
+where
+    S: Stream<Item = Result<Bytes, E>> + Unpin,
+{
+    let Upload { dataset: name, title, file_name, cap, public_url } = upload;
+    let dataset = publishable(db, principal, name).await?;
+    let title = validation::text(title, 1, 300).map_err(|code| AppError::field("title", code))?;
+    let id = Uuid::new_v4();
+    // The key is ours: a client's file name never becomes a path.
+    let key = format!("resources/{id}");
+    let stored = storage.put_stream(&key, body, cap).await.map_err(|err| match err {
+        UploadError::TooLarge(_) => AppError::Api(ErrorCode::PayloadTooLarge),
+        UploadError::Interrupted => AppError::Api(ErrorCode::MalformedJson),
+        UploadError::Store(e) => AppError::Internal(e.into()),
+    })?;
+    let resource = repo::insert_resource(
+        db,
+        NewResource {
+            id,
+            dataset_id: dataset.id,
+            title,
+            format: format_from_name(file_name),
+            media_type: sniff(&stored.head, file_name).to_owned(),
+            size: i64::try_from(stored.size).ok(),
+            sha256: Some(stored.sha256),
+            storage_key: Some(key.clone()),
+            remote_url: None,
+        },
+    )
+    .await;
+    match resource {
+        Ok(resource) => Ok(resource_dto(resource, public_url)),
+        Err(err) => {
+            let _ = storage.delete(&key).await;
+            Err(err.into())
+        }
+    }
+}
+
+pub async fn add_link(
+    db: &DatabaseConnection,
+    principal: &Principal,
+    name: &str,
+    request: RemoteResourceRequest,
+    public_url: &str,
+) -> AppResult<ResourceDto> {
+    let dataset = publishable(db, principal, name).await?;
+    let mut issues = validation::Issues::default();
+    let title = issues.check("title", validation::text(&request.title, 1, 300));
+    let url = issues.check("url", validation::web_url(&request.url));
+    let (Some(title), Some(url)) = (title, url) else { return Err(issues.into()) };
+    let format = request
+        .format
+        .map(|f| f.trim().to_uppercase())
+        .filter(|f| !f.is_empty())
+        .unwrap_or_else(|| format_from_name(&url));
+    let resource = repo::insert_resource(
+        db,
+        NewResource {
+            id: Uuid::new_v4(),
+            dataset_id: dataset.id,
+            title,
+            media_type: String::from("application/octet-stream"),
+            format,
+            size: None,
+            sha256: None,
+            storage_key: None,
+            remote_url: Some(url),
+        },
+    )
+    .await?;
+    Ok(resource_dto(resource, public_url))
+}
+
+pub async fn resource(db: &impl ConnectionTrait, id: Uuid) -> AppResult<(Resource, Dataset)> {
+    let resource = repo::find_resource(db, id).await?.ok_or(ErrorCode::NotFound)?;
+    let dataset = repo::find(db, resource.dataset_id).await?.ok_or(ErrorCode::NotFound)?;
+    Ok((resource, dataset))
+}
+
+pub fn resource_public(r: Resource, public_url: &str) -> ResourceDto {
+    resource_dto(r, public_url)
+}

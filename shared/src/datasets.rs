@@ -1,0 +1,245 @@
+//! The open data pool: datasets (DCAT-style metadata) and their resources (files or links).
+
+use crate::error::FieldCode;
+use crate::events::OrganisationSummary;
+use crate::ids::OrganisationId;
+use crate::validation::{self, Issues};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+/// An open licence, named by its SPDX identifier.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Licence {
+    pub id: &'static str,
+    pub title: &'static str,
+    pub url: &'static str,
+    /// Whether derived data must keep the same licence (share-alike).
+    pub share_alike: bool,
+}
+
+/// The licences the pool accepts (all open: Open Definition conformant).
+pub const LICENCES: &[Licence] = &[
+    Licence { id: "etalab-2.0", title: "Licence Ouverte / Open Licence 2.0", url: "https://www.etalab.gouv.fr/licence-ouverte-open-licence/", share_alike: false },
+    Licence { id: "ODbL-1.0", title: "Open Data Commons Open Database License 1.0", url: "https://opendatacommons.org/licenses/odbl/1-0/", share_alike: true },
+    Licence { id: "ODC-By-1.0", title: "Open Data Commons Attribution License 1.0", url: "https://opendatacommons.org/licenses/by/1-0/", share_alike: false },
+    Licence { id: "PDDL-1.0", title: "Open Data Commons Public Domain Dedication and License 1.0", url: "https://opendatacommons.org/licenses/pddl/1-0/", share_alike: false },
+    Licence { id: "CC-BY-4.0", title: "Creative Commons Attribution 4.0 International", url: "https://creativecommons.org/licenses/by/4.0/", share_alike: false },
+    Licence { id: "CC-BY-SA-4.0", title: "Creative Commons Attribution Share Alike 4.0 International", url: "https://creativecommons.org/licenses/by-sa/4.0/", share_alike: true },
+    Licence { id: "CC0-1.0", title: "Creative Commons Zero v1.0 Universal", url: "https://creativecommons.org/publicdomain/zero/1.0/", share_alike: false },
+];
+
+pub fn licence(id: &str) -> Option<&'static Licence> {
+    LICENCES.iter().find(|l| l.id.eq_ignore_ascii_case(id))
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ResourceDto {
+    pub id: uuid::Uuid,
+    pub title: String,
+    /// Short format name, e.g. `CSV`, `GeoJSON`.
+    pub format: String,
+    pub media_type: String,
+    /// Bytes; unknown for remote links.
+    pub size: Option<u64>,
+    /// Hex SHA-256 of the content; unknown for remote links.
+    pub sha256: Option<String>,
+    /// Where to get it: our download endpoint, or the remote URL.
+    pub url: String,
+    pub remote: bool,
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub created_at: OffsetDateTime,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DatasetDto {
+    pub id: uuid::Uuid,
+    /// URL-safe name (slug), unique in the pool.
+    pub name: String,
+    pub title: String,
+    /// Markdown.
+    pub description: String,
+    pub publisher: OrganisationSummary,
+    /// SPDX identifier.
+    pub licence_id: String,
+    pub keywords: Vec<String>,
+    pub themes: Vec<String>,
+    pub spatial: Option<String>,
+    /// e.g. `monthly`, `annual`, `irregular`.
+    pub frequency: Option<String>,
+    pub contact_email: Option<String>,
+    pub resources: Vec<ResourceDto>,
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub modified_at: OffsetDateTime,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DatasetList {
+    pub items: Vec<DatasetDto>,
+    /// Matching datasets in all pages.
+    pub total: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DatasetRequest {
+    /// The publishing organisation; may be left out when the caller organises exactly one.
+    #[serde(default)]
+    pub organisation_id: Option<OrganisationId>,
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    pub licence_id: String,
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    #[serde(default)]
+    pub themes: Vec<String>,
+    #[serde(default)]
+    pub spatial: Option<String>,
+    #[serde(default)]
+    pub frequency: Option<String>,
+    #[serde(default)]
+    pub contact_email: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ValidDataset {
+    pub title: String,
+    pub description: String,
+    pub licence_id: &'static str,
+    pub keywords: Vec<String>,
+    pub themes: Vec<String>,
+    pub spatial: Option<String>,
+    pub frequency: Option<String>,
+    pub contact_email: Option<String>,
+}
+
+fn tags(issues: &mut Issues, field: &'static str, raw: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for tag in raw {
+        let tag = tag.trim().to_lowercase();
+        if tag.is_empty() || tag.chars().count() > 60 {
+            issues.push(field, FieldCode::InvalidValue);
+            return out;
+        }
+        if !out.contains(&tag) {
+            out.push(tag);
+        }
+    }
+    if out.len() > 30 {
+        issues.push(field, FieldCode::TooLong);
+    }
+    out
+}
+
+fn optional(issues: &mut Issues, field: &'static str, raw: Option<&str>, max: usize) -> Option<String> {
+    match raw.map(str::trim) {
+        None | Some("") => None,
+        Some(v) => issues.check(field, validation::text(v, 1, max)),
+    }
+}
+
+impl DatasetRequest {
+    pub fn validate(&self) -> Result<ValidDataset, Issues> {
+        let mut issues = Issues::default();
+        let title = issues.check("title", validation::text(&self.title, 3, 200));
+        let description = issues.check("description", validation::text(&self.description, 0, validation::DESCRIPTION_MAX));
+        let licence_id = issues.check("licence_id", licence(&self.licence_id).map(|l| l.id).ok_or(FieldCode::InvalidValue));
+        let keywords = tags(&mut issues, "keywords", &self.keywords);
+        let themes = tags(&mut issues, "themes", &self.themes);
+        let spatial = optional(&mut issues, "spatial", self.spatial.as_deref(), 200);
+        let frequency = optional(&mut issues, "frequency", self.frequency.as_deref(), 40);
+        let contact_email = match self.contact_email.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(v) => issues.check("contact_email", crate::validation::Email::parse(v)).map(|e| e.as_str().to_owned()),
+        };
+        match (title, description, licence_id) {
+            (Some(title), Some(description), Some(licence_id)) if issues.is_empty() => {
+                Ok(ValidDataset { title, description, licence_id, keywords, themes, spatial, frequency, contact_email })
+            }
+            _ => Err(issues),
+        }
+    }
+}
+
+/// `POST /datasets/{name}/resources/link`: a resource that stays on another server.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RemoteResourceRequest {
+    pub title: String,
+    pub url: String,
+    #[serde(default)]
+    pub format: Option<String>,
+}
+
+/// A format name from a file name or URL: `velib.csv` → `CSV`.
+pub fn format_from_name(name: &str) -> String {
+    let ext = name.rsplit('/').next().unwrap_or(name).rsplit_once('.').map(|(_, e)| e.to_lowercase()).unwrap_or_default();
+    match ext.as_str() {
+        "csv" => "CSV",
+        "json" => "JSON",
+        "geojson" => "GeoJSON",
+        "xlsx" => "XLSX",
+        "xls" => "XLS",
+        "ods" => "ODS",
+        "zip" => "ZIP",
+        "pdf" => "PDF",
+        "xml" => "XML",
+        "parquet" => "Parquet",
+        "txt" => "TXT",
+        "shp" => "SHP",
+        "" => "",
+        _ => return ext.to_uppercase(),
+    }
+    .to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn licences_are_spdx_and_case_insensitive() {
+        assert_eq!(licence("odbl-1.0").map(|l| l.id), Some("ODbL-1.0"));
+        assert!(licence("ODbL-1.0").is_some_and(|l| l.share_alike));
+        assert!(licence("proprietary").is_none());
+    }
+
+    #[test]
+    fn dataset_requests_are_checked() {
+        let req = DatasetRequest {
+            organisation_id: None,
+            title: "Arrêts de bus".into(),
+            description: String::new(),
+            licence_id: "etalab-2.0".into(),
+            keywords: vec!["Transport".into(), "transport".into(), "bus".into()],
+            themes: vec![],
+            spatial: Some("Dakar".into()),
+            frequency: None,
+            contact_email: Some("Data@Dakar.SN".into()),
+        };
+        let ok = req.validate().expect("valid");
+        assert_eq!(ok.keywords, vec!["transport".to_owned(), "bus".to_owned()]);
+        assert_eq!(ok.contact_email.as_deref(), Some("data@dakar.sn"));
+        let bad = DatasetRequest { licence_id: "all rights reserved".into(), contact_email: Some("nope".into()), ..req };
+        let issues = bad.validate().expect_err("invalid");
+        assert_eq!(issues.for_field("licence_id"), Some(FieldCode::InvalidValue));
+        assert_eq!(issues.for_field("contact_email"), Some(FieldCode::InvalidEmail));
+    }
+
+    #[test]
+    fn formats_come_from_names() {
+        assert_eq!(format_from_name("arrets.CSV"), "CSV");
+        assert_eq!(format_from_name("https://x.org/a/b.geojson"), "GeoJSON");
+        assert_eq!(format_from_name("README"), "");
+        assert_eq!(format_from_name("data.gpkg"), "GPKG");
+    }
+}
