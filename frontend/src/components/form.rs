@@ -38,7 +38,7 @@ impl FormState {
         self.errors.with(|errors| errors.iter().find(|(f, _)| f == field).map(|(_, c)| *c))
     }
 
-    fn clear_field(self, field: &str) {
+    pub fn clear_field(self, field: &str) {
         if self.errors.with_untracked(|e| e.iter().any(|(f, _)| f == field)) {
             self.errors.update(|errors| errors.retain(|(f, _)| f != field));
         }
@@ -133,6 +133,9 @@ pub fn TextField(
     input_type: &'static str,
     autocomplete: &'static str,
     value: RwSignal<String>,
+    /// Not required (no `required` attribute).
+    #[prop(optional)]
+    optional: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let id = format!("field-{name}");
@@ -185,13 +188,58 @@ pub fn TextField(
                 name=name
                 type=input_type
                 autocomplete=autocomplete
-                required=true
+                required=!optional
                 spellcheck="false"
                 aria-invalid=move || error().map(|_| "true")
                 aria-describedby=described_by
                 bind:value=value
                 on:input=move |_| form.clear_field(name)
             />
+        </div>
+    }
+}
+
+/// A labelled checkbox with its inline error (the terms a person must accept).
+#[component]
+pub fn CheckField(
+    form: FormState,
+    /// The JSON field name, as in the error details.
+    name: &'static str,
+    label: fn(&Texts) -> &'static str,
+    checked: RwSignal<bool>,
+    #[prop(optional)] required: bool,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = format!("field-{name}");
+    let error_id = format!("{id}-error");
+    let error = move || form.error(name);
+    let described_by = {
+        let error_id = error_id.clone();
+        move || error().map(|_| error_id.clone())
+    };
+    view! {
+        <div class="field field-check" class:field-invalid=move || error().is_some()>
+            <input
+                id=id.clone()
+                name=name
+                type="checkbox"
+                required=required
+                aria-invalid=move || error().map(|_| "true")
+                aria-describedby=described_by
+                bind:checked=checked
+                on:change=move |_| form.clear_field(name)
+            />
+            <label for=id>{tr(label)}</label>
+            {move || {
+                error()
+                    .map(|code| {
+                        view! {
+                            <p class="field-error" id=error_id.clone()>
+                                {code.message(i18n.lang())}
+                            </p>
+                        }
+                    })
+            }}
         </div>
     }
 }

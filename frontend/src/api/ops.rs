@@ -1,0 +1,94 @@
+//! Event operations: agenda, announcements, registration, teams, the control room.
+//!
+//! Request bodies are written with `json!` (the `Value` serialiser is already in the WASM,
+//! so no DTO gets a serialiser of its own); answers are the contract's DTOs.
+
+use super::{get, post, post_empty, send, url, with_headers, ApiError};
+use gloo_net::http::Request;
+use hackops_shared::announcements::AnnouncementList;
+use hackops_shared::events::{AgendaList, EventPhase};
+use hackops_shared::ids::EventId;
+use hackops_shared::lang::Lang;
+use hackops_shared::registrations::{EventStats, RegistrationDto};
+use hackops_shared::teams::TeamList;
+use serde_json::{json, Value};
+
+fn path(event: EventId, rest: &str) -> String {
+    format!("/events/{event}/{rest}")
+}
+
+pub async fn agenda(event: EventId, lang: Lang) -> Result<AgendaList, ApiError> {
+    get(&path(event, "agenda"), lang, None).await
+}
+
+/// What the caller may see (the token unlocks participants' and challenges' notices).
+pub async fn announcements(
+    event: EventId,
+    lang: Lang,
+    token: Option<String>,
+) -> Result<AnnouncementList, ApiError> {
+    get(&path(event, "announcements"), lang, token.as_deref()).await
+}
+
+/// The teams; the caller's own team carries its invite code.
+pub async fn teams(
+    event: EventId,
+    lang: Lang,
+    token: Option<String>,
+) -> Result<TeamList, ApiError> {
+    get(&path(event, "teams"), lang, token.as_deref()).await
+}
+
+pub async fn my_registration(
+    event: EventId,
+    lang: Lang,
+    token: String,
+) -> Result<RegistrationDto, ApiError> {
+    get(&path(event, "registrations/me"), lang, Some(&token)).await
+}
+
+pub async fn stats(event: EventId, lang: Lang, token: String) -> Result<EventStats, ApiError> {
+    get(&path(event, "stats"), lang, Some(&token)).await
+}
+
+/// A POST whose answer the page does not need (the live topics bring the new state).
+pub async fn act(
+    event: EventId,
+    rest: &str,
+    body: &Value,
+    lang: Lang,
+    token: String,
+) -> Result<(), ApiError> {
+    post_empty(&path(event, rest), body, lang, Some(&token)).await
+}
+
+pub async fn register(
+    event: EventId,
+    body: &Value,
+    lang: Lang,
+    token: String,
+) -> Result<RegistrationDto, ApiError> {
+    post(&path(event, "registrations"), body, lang, Some(&token)).await
+}
+
+pub async fn change_phase(
+    event: EventId,
+    phase: EventPhase,
+    lang: Lang,
+    token: String,
+) -> Result<(), ApiError> {
+    act(event, "phase", &json!({ "phase": phase.as_str() }), lang, token).await
+}
+
+/// A CSV export, as text (`registrations.csv`, `teams.csv`).
+pub async fn csv(
+    event: EventId,
+    file: &str,
+    lang: Lang,
+    token: String,
+) -> Result<String, ApiError> {
+    let request = with_headers(Request::get(&url(&path(event, file))), lang, Some(&token)).build();
+    let response = send(request).await?;
+    let status = response.status();
+    response.text().await.map_err(|_| ApiError::Unexpected { status })
+}

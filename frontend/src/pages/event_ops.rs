@@ -1,0 +1,625 @@
+//! The live parts of an event's page: countdown, announcements, agenda, teams, and the
+//! participant's own registration and team. The control room reuses [`Ops`] and [`News`].
+
+use crate::api::{self, ApiError};
+use crate::components::dynamic;
+use crate::components::form::{CheckField, FormBanner, FormState, SubmitButton, TextField};
+use crate::components::rich_text::RichText;
+use crate::components::status::{use_announcer, LoadError, Loading};
+use crate::format::{date_range, Detail};
+use crate::i18n::{tr, use_i18n, Texts};
+use crate::realtime::{server_now, use_topic};
+use crate::session::use_session;
+use hackops_shared::announcements::{AnnouncementList, Audience, Priority};
+use hackops_shared::auth::EventRole;
+use hackops_shared::error::{ErrorCode, FieldCode};
+use hackops_shared::events::{ChallengeList, EventDto};
+use hackops_shared::ids::{ChallengeId, EventId};
+use hackops_shared::registrations::{RegisterForEventRequest, RegistrationStatus};
+use hackops_shared::teams::{CreateTeamRequest, TeamDto, TeamList};
+use hackops_shared::validation::Issues;
+use hackops_shared::ws::Topic;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use serde_json::json;
+use std::time::Duration;
+use wasm_bindgen::JsCast;
+
+type Loaded<T> = LocalResource<Result<T, ApiError>>;
+
+/// What the parts of an event's page share: the event as it changes, its challenges, its
+/// teams, and counters that move with the live topics (resources that read them refetch).
+#[derive(Clone, Copy)]
+pub struct Ops {
+    pub id: EventId,
+    pub event: Memo<EventDto>,
+    pub challenges: Loaded<ChallengeList>,
+    /// Moves when the `event:<id>` topic does (challenges, agenda, registrations, teams).
+    pub changed: RwSignal<u32>,
+    /// Moves when an announcements topic followed by the page does.
+    news_changed: RwSignal<u32>,
+    pub teams: Loaded<TeamList>,
+}
+
+impl Ops {
+    pub fn new(event: Memo<EventDto>, challenges: Loaded<ChallengeList>) -> Self {
+        let i18n = use_i18n();
+        let session = use_session();
+        let id = event.with_untracked(|e| e.id);
+        let changed = RwSignal::new(0);
+        let live = use_topic::<EventDto>(Topic::Event(id));
+        bump_on_update(live, changed);
+        let teams = LocalResource::new(move || {
+            changed.track();
+            let token = session.access_token();
+            async move { api::ops::teams(id, i18n.lang_untracked(), token).await }
+        });
+        Self { id, event, challenges, changed, news_changed: RwSignal::new(0), teams }
+    }
+
+    /// The signed-in person's team, if any.
+    fn my_team(self) -> Option<TeamDto> {
+        let me = use_session().user()?.id;
+        self.teams.with(|t| {
+            t.as_ref()?
+                .as_ref()
+                .ok()?
+                .items
+                .iter()
+                .find(|t| t.members.iter().any(|m| m.user_id == me))
+                .cloned()
+        })
+    }
+
+    fn challenge_title(self, id: Option<ChallengeId>) -> Option<String> {
+        let id = id?;
+        self.challenges.with(|c| {
+            c.as_ref()?.as_ref().ok()?.items.iter().find(|c| c.id == id).map(|c| c.title.clone())
+        })
+    }
+}
+
+/// Bumps `counter` at every new state of a topic after its first snapshot (the page's REST
+/// calls already hold that one).
+fn bump_on_update<T: Send + Sync + 'static>(live: ReadSignal<Option<T>>, counter: RwSignal<u32>) {
+    Effect::new(move |seen: Option<bool>| {
+        let has = live.with(Option::is_some);
+        if seen == Some(true) {
+            counter.update(|n| *n += 1);
+        }
+        has
+    });
+}
+
+fn when(event: Memo<EventDto>, start: time::OffsetDateTime, end: time::OffsetDateTime) -> String {
+    let locale = use_i18n().t().locale;
+    event.with(|e| date_range(start, end, locale, &e.timezone, Detail::DaysAndTimes))
+}
+
+/// Under the event's title: the countdown to the next phase and the useful links.
+#[component]
+pub fn OpsHero(ops: Ops, role: Signal<Option<EventRole>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let tick = RwSignal::new(0u32);
+    if let Ok(handle) =
+        set_interval_with_handle(move || tick.update(|n| *n += 1), Duration::from_secs(1))
+    {
+        on_cleanup(move || handle.clear());
+    }
+    let countdown = move || {
+        tick.track();
+        // A pending transition to a phase already reached (moved by hand) is no news.
+        let next = ops.event.with(|e| e.next_transition.clone().filter(|n| n.phase > e.phase))?;
+        let t = i18n.t().ops;
+        let left = (next.at - server_now()).whole_seconds();
+        let clock = if left <= 0 {
+            t.countdown_now.to_owned()
+        } else {
+            (t.countdown)(left / 86_400, left / 3600 % 24, left / 60 % 60, left % 60)
+        };
+        Some(view! {
+            <p class="countdown" role="timer" data-testid="countdown">
+                <span>{(t.countdown_lead)(next.phase)}</span>
+                " "
+                <strong>{clock}</strong>
+            </p>
+        })
+    };
+    let manage = move || {
+        (role.get() == Some(EventRole::Organiser)).then(|| {
+            view! {
+                <a class="btn btn-accent btn-small" href=format!("/events/{}/manage", ops.id)>
+                    {tr(|t| t.ops.manage_link)}
+                </a>
+            }
+        })
+    };
+    view! {
+        {countdown}
+        <p class="event-links">
+            <a class="btn btn-secondary btn-small" href=format!("/api/v1/events/{}/calendar.ics", ops.id)>
+                <svg class="icon" viewBox="0 0 24 24" aria-hidden="true">
+                    <rect x="4" y="5" width="16" height="15" rx="2" />
+                    <path d="M4 10h16M9 3v4M15 3v4" />
+                </svg>
+                {tr(|t| t.ops.calendar_link)}
+            </a>
+            {manage}
+        </p>
+    }
+}
+
+/// Follows one announcements topic while it is shown.
+#[component]
+fn Follow(topic: Topic, counter: RwSignal<u32>) -> impl IntoView {
+    bump_on_update(use_topic::<AnnouncementList>(topic), counter);
+}
+
+/// The announcements the reader may see, pinned first; urgent ones stand out as alerts.
+#[component]
+pub fn News(ops: Ops) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let announcer = use_announcer();
+    let id = ops.id;
+    let counter = ops.news_changed;
+    let news = LocalResource::new(move || {
+        counter.track();
+        let token = session.access_token();
+        async move { api::ops::announcements(id, i18n.lang_untracked(), token).await }
+    });
+    // A notice that arrives while the page is open is read out.
+    Effect::new(move |before: Option<usize>| {
+        let count =
+            news.with(|n| n.as_ref().and_then(|n| n.as_ref().ok()).map_or(0, |n| n.items.len()));
+        if before.is_some_and(|b| b > 0 || counter.get_untracked() > 0) && before < Some(count) {
+            announcer.say(i18n.texts_untracked().ops.new_announcement);
+        }
+        count
+    });
+    let signed_in = Memo::new(move |_| session.user().is_some());
+    let challenge = Memo::new(move |_| ops.my_team().and_then(|t| t.challenge_id));
+    let list = dynamic(move || match news.get() {
+        None => view! { <Loading label=|t| t.loading /> }.into_any(),
+        Some(Err(error)) => {
+            view! { <LoadError error retry=Callback::new(move |()| news.refetch()) /> }.into_any()
+        }
+        Some(Ok(list)) if list.items.is_empty() => {
+            view! { <p class="empty-state">{tr(|t| t.ops.announcements_empty)}</p> }.into_any()
+        }
+        Some(Ok(mut list)) => {
+            list.items.sort_by_key(|a| !a.pinned);
+            view! {
+                <ul class="notices" data-testid="announcements">
+                    {list
+                        .items
+                        .into_iter()
+                        .map(|a| {
+                            let urgent = a.priority == Priority::Urgent;
+                            let at = when(ops.event, a.created_at, a.created_at);
+                            view! {
+                                <li class="notice" class:notice-urgent=urgent class:notice-pinned=a.pinned>
+                                    <p class="notice-tags">
+                                        {a.pinned.then(|| view! { <span class="tag tag-pinned">{tr(|t| t.ops.pinned)}</span> })}
+                                        {urgent.then(|| view! { <span class="tag tag-urgent">{tr(|t| t.ops.urgent)}</span> })}
+                                    </p>
+                                    <RichText source=a.body heading_base=3 />
+                                    <p class="notice-meta">
+                                        {tr(|t| t.ops.posted_by)} " " {a.author_name} " · " {at}
+                                    </p>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            }
+            .into_any()
+        }
+    });
+    view! {
+        <section class="panel" aria-labelledby="news-heading">
+            <h2 id="news-heading">{tr(|t| t.ops.announcements_heading)}</h2>
+            <Follow topic=Topic::Announcements(id, Audience::Everyone) counter />
+            {dynamic(move || {
+                signed_in
+                    .get()
+                    .then(|| view! { <Follow topic=Topic::Announcements(id, Audience::Participants) counter /> })
+                    .into_any()
+            })}
+            {dynamic(move || {
+                challenge
+                    .get()
+                    .map(|c| view! { <Follow topic=Topic::Announcements(id, Audience::Challenge(c)) counter /> })
+                    .into_any()
+            })}
+            {list}
+        </section>
+    }
+}
+
+/// The agenda and the teams, under the challenges.
+#[component]
+pub fn OpsBoard(ops: Ops) -> impl IntoView {
+    let i18n = use_i18n();
+    let (id, changed) = (ops.id, ops.changed);
+    let agenda = LocalResource::new(move || {
+        changed.track();
+        async move { api::ops::agenda(id, i18n.lang_untracked()).await }
+    });
+    let agenda_view = dynamic(move || {
+        match agenda.get() {
+        None => view! { <Loading label=|t| t.loading /> }.into_any(),
+        Some(Err(error)) => view! { <LoadError error retry=Callback::new(move |()| agenda.refetch()) /> }.into_any(),
+        Some(Ok(list)) if list.items.is_empty() => {
+            view! { <p class="empty-state">{tr(|t| t.ops.agenda_empty)}</p> }.into_any()
+        }
+        Some(Ok(list)) => view! {
+            <ol class="agenda" data-testid="agenda">
+                {list
+                    .items
+                    .into_iter()
+                    .map(|item| {
+                        let at = when(ops.event, item.starts_at, item.ends_at.unwrap_or(item.starts_at));
+                        view! {
+                            <li class="agenda-item">
+                                <p class="agenda-when">{at}</p>
+                                <div>
+                                    <p class="agenda-kind">{move || item.kind.label(i18n.lang())}</p>
+                                    <h3>{item.title}</h3>
+                                    {item.location.map(|l| view! { <p class="muted">{l}</p> })}
+                                </div>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ol>
+        }
+        .into_any(),
+    }
+    });
+    let teams = ops.teams;
+    let teams_view = dynamic(move || match teams.get() {
+        None => view! { <Loading label=|t| t.loading /> }.into_any(),
+        Some(Err(error)) => {
+            view! { <LoadError error retry=Callback::new(move |()| teams.refetch()) /> }.into_any()
+        }
+        Some(Ok(list)) if list.items.is_empty() => {
+            view! { <p class="empty-state">{tr(|t| t.ops.teams_empty)}</p> }.into_any()
+        }
+        Some(Ok(list)) => view! {
+            <ul class="team-grid" data-testid="teams">
+                {list.items.into_iter().map(|team| view! { <TeamCard ops team /> }).collect_view()}
+            </ul>
+        }
+        .into_any(),
+    });
+    view! {
+        <section class="panel" aria-labelledby="agenda-heading">
+            <h2 id="agenda-heading">{tr(|t| t.ops.agenda_heading)}</h2>
+            {agenda_view}
+        </section>
+        <section aria-labelledby="teams-heading">
+            <h2 id="teams-heading">{tr(|t| t.ops.teams_heading)}</h2>
+            {teams_view}
+        </section>
+    }
+}
+
+/// One team: its name, its challenge, its members (the captain marked in words).
+#[component]
+fn TeamCard(ops: Ops, team: TeamDto) -> impl IntoView {
+    let i18n = use_i18n();
+    let count = team.members.len();
+    let challenge = move || {
+        ops.challenge_title(team.challenge_id)
+            .unwrap_or_else(|| i18n.t().ops.no_challenge.to_owned())
+    };
+    view! {
+        <li class="team-card">
+            <h3>{team.name}</h3>
+            <p class="team-challenge">{challenge}</p>
+            <p class="team-count">{move || (i18n.t().ops.members_count)(count)}</p>
+            <ul class="members">
+                {team
+                    .members
+                    .into_iter()
+                    .map(|m| {
+                        view! {
+                            <li>
+                                <span>{m.display_name}</span>
+                                {m.captain.then(|| view! { <span class="tag">{tr(|t| t.ops.captain)}</span> })}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </li>
+    }
+}
+
+fn words(pick: fn(&Texts) -> &'static str) -> &'static str {
+    pick(use_i18n().texts_untracked())
+}
+
+/// The signed-in person's side of the event: register, then form or join a team.
+#[component]
+pub fn OpsAside(ops: Ops) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let (id, changed) = (ops.id, ops.changed);
+    let mine = LocalResource::new(move || {
+        changed.track();
+        let signed_in = session.user().is_some();
+        let lang = i18n.lang_untracked();
+        async move {
+            if !signed_in {
+                return None;
+            }
+            Some(session.authorized(|token| api::ops::my_registration(id, lang, token)).await)
+        }
+    });
+    dynamic(move || match mine.get() {
+        None | Some(None) => ().into_any(),
+        Some(Some(Err(error))) if error.is(ErrorCode::NotFound) => {
+            view! { <RegisterPanel ops done=Callback::new(move |()| mine.refetch()) /> }.into_any()
+        }
+        Some(Some(Err(error))) => view! {
+            <aside class="panel ops-aside">
+                <LoadError error retry=Callback::new(move |()| mine.refetch()) />
+            </aside>
+        }
+        .into_any(),
+        Some(Some(Ok(registration))) => {
+            let status = registration.status;
+            let position = registration.waitlist_position;
+            view! {
+                <aside class="panel panel-accent ops-aside" aria-labelledby="registration-heading">
+                    <h2 id="registration-heading">{tr(|t| t.ops.registration_heading)}</h2>
+                    <p class=format!("status status-{}", status.as_str()) data-testid="registration-status">
+                        {move || status.label(i18n.lang())}
+                    </p>
+                    {position.map(|n| view! { <p>{move || (i18n.t().ops.waitlist_position)(n)}</p> })}
+                    {if status == RegistrationStatus::Confirmed {
+                        view! { <MyTeam ops /> }.into_any()
+                    } else {
+                        view! { <p class="muted">{tr(|t| t.ops.team_after_confirmation)}</p> }.into_any()
+                    }}
+                </aside>
+            }
+            .into_any()
+        }
+    })
+}
+
+#[component]
+fn RegisterPanel(ops: Ops, done: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let form = FormState::new();
+    let skills = RwSignal::new(String::new());
+    let interests = RwSignal::new(String::new());
+    let looking = RwSignal::new(false);
+    let coc = RwSignal::new(false);
+    let terms = RwSignal::new(false);
+    let id = ops.id;
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if !form.begin() {
+            return;
+        }
+        let request = RegisterForEventRequest {
+            skills: skills
+                .get_untracked()
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            interests: interests.get_untracked().trim().to_owned(),
+            accept_code_of_conduct: coc.get_untracked(),
+            accept_data_terms: terms.get_untracked(),
+            looking_for_team: looking.get_untracked(),
+        };
+        if let Err(issues) = request.validate() {
+            return form.refuse(issues);
+        }
+        let body = json!({
+            "skills": request.skills,
+            "interests": request.interests,
+            "accept_code_of_conduct": true,
+            "accept_data_terms": true,
+            "looking_for_team": request.looking_for_team,
+        });
+        let lang = i18n.lang_untracked();
+        spawn_local(async move {
+            match session.authorized(|token| api::ops::register(id, &body, lang, token)).await {
+                Ok(_) => {
+                    form.done();
+                    done.run(());
+                }
+                Err(error) => form.fail(error),
+            }
+        });
+    };
+    let coc_text = move || ops.event.with(|e| e.settings.code_of_conduct.clone());
+    view! {
+        <aside class="panel panel-accent ops-aside" aria-labelledby="register-heading">
+            <h2 id="register-heading">{tr(|t| t.ops.register_heading)}</h2>
+            <p>{tr(|t| t.ops.register_lead)}</p>
+            <FormBanner form />
+            <form class="form" novalidate=true on:submit=submit data-testid="register-form">
+                <TextField form name="skills" label=|t| t.ops.skills_label hint=|t| t.ops.skills_hint
+                    input_type="text" autocomplete="off" value=skills optional=true />
+                <TextField form name="interests" label=|t| t.ops.interests_label hint=|t| t.ops.optional
+                    input_type="text" autocomplete="off" value=interests optional=true />
+                <CheckField form name="looking_for_team" label=|t| t.ops.looking_label checked=looking />
+                {dynamic(move || {
+                    let text = coc_text();
+                    (!text.trim().is_empty())
+                        .then(|| view! {
+                            <div class="coc" tabindex="0" role="region" aria-label=tr(|t| t.ops.coc_heading)>
+                                <h3>{tr(|t| t.ops.coc_heading)}</h3>
+                                <RichText source=text heading_base=3 />
+                            </div>
+                        })
+                        .into_any()
+                })}
+                <CheckField form name="accept_code_of_conduct" label=|t| t.ops.accept_coc checked=coc required=true />
+                <CheckField form name="accept_data_terms" label=|t| t.ops.accept_terms checked=terms required=true />
+                <SubmitButton form label=|t| t.ops.register_submit pending_label=|t| t.ops.sending />
+            </form>
+        </aside>
+    }
+}
+
+/// Copies `text` to the clipboard (quietly nothing where the browser refuses).
+fn copy_text(text: &str) {
+    let navigator = window().navigator();
+    let clipboard = js_sys::Reflect::get(&navigator, &"clipboard".into()).unwrap_or_default();
+    if let Ok(write) = js_sys::Reflect::get(&clipboard, &"writeText".into())
+        .and_then(|f| f.dyn_into::<js_sys::Function>())
+    {
+        let _ = write.call1(&clipboard, &text.into());
+    }
+}
+
+#[component]
+fn MyTeam(ops: Ops) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let announcer = use_announcer();
+    let id = ops.id;
+    let create = FormState::new();
+    let join = FormState::new();
+    let leave = FormState::new();
+    let name = RwSignal::new(String::new());
+    let challenge = RwSignal::new(String::new());
+    let code = RwSignal::new(String::new());
+    let copied = RwSignal::new(false);
+    let run = move |form: FormState, rest: String, body: serde_json::Value| {
+        let lang = i18n.lang_untracked();
+        spawn_local(async move {
+            let body = &body;
+            let rest = &rest;
+            match session.authorized(|token| api::ops::act(id, rest, body, lang, token)).await {
+                Ok(()) => {
+                    form.done();
+                    ops.teams.refetch();
+                }
+                Err(error) => form.fail(error),
+            }
+        });
+    };
+    let on_create = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if !create.begin() {
+            return;
+        }
+        let challenge_id = challenge.get_untracked().parse::<ChallengeId>().ok();
+        let request = CreateTeamRequest { name: name.get_untracked(), challenge_id };
+        match request.validate() {
+            Ok(name) => {
+                run(create, "teams".into(), json!({ "name": name, "challenge_id": challenge_id }))
+            }
+            Err(issues) => create.refuse(issues),
+        }
+    };
+    let on_join = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if !join.begin() {
+            return;
+        }
+        let invite = code.get_untracked().trim().to_owned();
+        if invite.is_empty() {
+            let mut issues = Issues::default();
+            issues.push("invite_code", FieldCode::Required);
+            return join.refuse(issues);
+        }
+        run(join, "teams/join".into(), json!({ "invite_code": invite }));
+    };
+    let options = move || {
+        ops.challenges.with(|c| {
+            c.as_ref().and_then(|c| c.as_ref().ok()).map(|list| {
+                list.items
+                    .iter()
+                    .map(|c| view! { <option value=c.id.to_string()>{c.title.clone()}</option> })
+                    .collect_view()
+            })
+        })
+    };
+    dynamic(move || {
+        match ops.my_team() {
+        Some(team) => {
+            let invite = team.invite_code.clone().unwrap_or_default();
+            let team_id = team.id;
+            let copy = move |_| {
+                copy_text(&invite);
+                copied.set(true);
+                announcer.say(words(|t| t.ops.copied));
+            };
+            view! {
+                <section class="my-team" aria-labelledby="my-team-heading" data-testid="my-team">
+                    <h3 id="my-team-heading">{tr(|t| t.ops.my_team_heading)}</h3>
+                    <p class="my-team-name">{team.name.clone()}</p>
+                    <p class="muted">{ops.challenge_title(team.challenge_id)}</p>
+                    <ul class="members" data-testid="my-team-members">
+                        {team
+                            .members
+                            .iter()
+                            .map(|m| view! {
+                                <li>
+                                    <span>{m.display_name.clone()}</span>
+                                    {m.captain.then(|| view! { <span class="tag">{tr(|t| t.ops.captain)}</span> })}
+                                </li>
+                            })
+                            .collect_view()}
+                    </ul>
+                    {team.invite_code.clone().map(|c| view! {
+                        <p class="field-hint">{tr(|t| t.ops.invite_hint)}</p>
+                        <p class="invite">
+                            <code data-testid="invite-code">{c}</code>
+                            <button type="button" class="btn btn-secondary btn-small" on:click=copy>
+                                {move || if copied.get() { i18n.t().ops.copied } else { i18n.t().ops.copy }}
+                            </button>
+                        </p>
+                    })}
+                    <FormBanner form=leave />
+                    <button type="button" class="btn btn-ghost btn-small" disabled=move || leave.is_pending()
+                        on:click=move |_| if leave.begin() { run(leave, format!("teams/{team_id}/leave"), json!({})) }>
+                        {tr(|t| t.ops.leave_team)}
+                    </button>
+                </section>
+            }
+            .into_any()
+        }
+        None => view! {
+            <section aria-labelledby="create-team-heading">
+                <h3 id="create-team-heading">{tr(|t| t.ops.create_team_heading)}</h3>
+                <FormBanner form=create />
+                <form class="form" novalidate=true on:submit=on_create data-testid="create-team-form">
+                    <TextField form=create name="name" label=|t| t.ops.team_name_label
+                        input_type="text" autocomplete="off" value=name />
+                    <div class="field">
+                        <label for="field-challenge_id">{tr(|t| t.ops.challenge_label)}</label>
+                        <select id="field-challenge_id" bind:value=challenge>
+                            <option value="">{tr(|t| t.ops.challenge_later)}</option>
+                            {options}
+                        </select>
+                    </div>
+                    <SubmitButton form=create label=|t| t.ops.create_team_submit pending_label=|t| t.ops.sending />
+                </form>
+            </section>
+            <section aria-labelledby="join-team-heading">
+                <h3 id="join-team-heading">{tr(|t| t.ops.join_team_heading)}</h3>
+                <FormBanner form=join />
+                <form class="form" novalidate=true on:submit=on_join data-testid="join-team-form">
+                    <TextField form=join name="invite_code" label=|t| t.ops.invite_code_label
+                        input_type="text" autocomplete="off" value=code />
+                    <SubmitButton form=join label=|t| t.ops.join_submit pending_label=|t| t.ops.sending />
+                </form>
+            </section>
+        }
+        .into_any(),
+    }
+    })
+}
