@@ -94,6 +94,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api)
         .route("/api/openapi.json", get(openapi::openapi_json))
         .merge(datasets::ckan::router())
+        .merge(datasets::standards::router())
         .route("/api/{*rest}", any(api_not_found))
         .route("/ws", get(realtime::routes::ws_handler))
         .route("/healthz", get(ops::health::healthz))

@@ -5,3 +5,4 @@ pub mod ckan;
 pub mod repo;
 pub mod routes;
 pub mod service;
+pub mod standards;

@@ -302,3 +302,52 @@ async fn ckan_clients_can_list_search_and_download() {
     let res = app.get(&format!("/api/3/action/resource_show?id={rid}")).await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND, "a dataset id is not a resource id");
 }
+
+#[tokio::test]
+async fn dcat_ap_and_frictionless_documents() {
+    let app = spawn_app().await;
+    let token = publisher(&app).await;
+    let d = dataset(&app, &token, "Arrêts de bus", "ODbL-1.0").await;
+    upload(&app, &token, "arrets-de-bus", "arrets.csv", CSV.as_bytes().to_vec()).await;
+    upload(&app, &token, "arrets-de-bus", "arrets-2.csv", CSV.as_bytes().to_vec()).await;
+
+    let package = app.get("/dataset/arrets-de-bus/datapackage.json").await;
+    assert_eq!(package.status(), StatusCode::OK);
+    let package: Value = package.json().await.unwrap();
+    let schema: Value =
+        serde_json::from_str(include_str!("../fixtures/frictionless/datapackage.json")).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> =
+        validator.iter_errors(&package).map(|e| format!("{} at {}", e, e.instance_path)).collect();
+    assert!(
+        errors.is_empty(),
+        "datapackage.json is not a valid Data Package v2: {errors:?}\n{package:#}"
+    );
+    assert_eq!(package["licenses"][0]["name"], "ODbL-1.0");
+    assert_eq!(package["resources"][1]["name"], "arrets-2", "resource names stay unique");
+
+    let node = app.get("/dataset/arrets-de-bus.jsonld").await;
+    assert!(header(node.headers(), "content-type").starts_with("application/ld+json"));
+    let node: Value = node.json().await.unwrap();
+    assert!(node["@context"]["dcat"].is_string());
+    assert_eq!(node["@type"], "dcat:Dataset");
+    for mandatory in ["dct:title", "dct:description"] {
+        assert!(node[mandatory].is_string(), "{mandatory}");
+    }
+    assert_eq!(node["dct:license"]["@id"], "https://opendatacommons.org/licenses/odbl/1-0/");
+    assert_eq!(node["dct:publisher"]["foaf:name"], d["publisher"]["name"]);
+    let distribution = &node["dcat:distribution"][0];
+    assert!(distribution["dcat:accessURL"]["@id"].as_str().unwrap().contains("/api/v1/resources/"));
+    assert_eq!(distribution["dcat:byteSize"], CSV.len().to_string());
+
+    let catalog: Value = app.get("/catalog.jsonld").await.json().await.unwrap();
+    assert_eq!(catalog["@type"][0], "dcat:Catalog");
+    for mandatory in ["dct:title", "dct:description", "dct:publisher", "dcat:dataset"] {
+        assert!(!catalog[mandatory].is_null(), "catalog {mandatory}");
+    }
+    assert_eq!(catalog["hydra:totalItems"], 1);
+    assert!(catalog["hydra:view"]["hydra:first"]["@id"].as_str().unwrap().ends_with("page=1"));
+    assert_error(app.get("/dataset/nope.jsonld").await, StatusCode::NOT_FOUND, "not_found").await;
+    assert_error(app.get("/dataset/arrets-de-bus.rdf").await, StatusCode::NOT_FOUND, "not_found")
+        .await;
+}
