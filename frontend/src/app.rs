@@ -6,6 +6,7 @@ use crate::components::status::{Announcer, LiveRegion};
 use crate::i18n::I18n;
 use crate::pages::event::EventPage;
 use crate::pages::home::HomePage;
+use crate::pages::manage::ManagePage;
 use crate::pages::not_found::NotFoundPage;
 use crate::pages::sign_in::SignInPage;
 use crate::pages::sign_up::SignUpPage;
@@ -24,6 +25,7 @@ pub fn App() -> impl IntoView {
     provide_context(session);
     provide_context(Announcer::new());
     session.start();
+    crate::realtime::start(session);
 
     view! {
         <Router>
@@ -34,6 +36,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view=HomePage />
                     <Route path=path!("/events/:id") view=EventPage />
+                    <Route path=path!("/events/:id/manage") view=ManagePage />
                     <Route path=path!("/sign-in") view=SignInPage />
                     <Route path=path!("/sign-up") view=SignUpPage />
                 </Routes>

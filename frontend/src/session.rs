@@ -179,6 +179,15 @@ impl Session {
         self.timer.set_value(handle.ok());
     }
 
+    /// Renews the access token now, in the background (the realtime link asks when the
+    /// server says the token it holds has expired). Nothing to do when signed out.
+    pub fn refresh_soon(self) {
+        if self.token().is_some() {
+            self.cancel_timer();
+            self.arm(Duration::ZERO);
+        }
+    }
+
     /// Trades the refresh cookie for a new access token; returns it.
     pub async fn refresh(self) -> Result<String, ApiError> {
         let generation = self.generation.get_value();
@@ -202,8 +211,14 @@ impl Session {
         }
     }
 
-    fn token(self) -> Option<String> {
+    /// The current access token, without subscribing to changes.
+    pub fn token(self) -> Option<String> {
         self.state.with_untracked(|s| s.as_ref().map(|s| s.access_token.clone()))
+    }
+
+    /// The current access token (tracked): changes on sign-in, refresh and sign-out.
+    pub fn access_token(self) -> Option<String> {
+        self.state.with(|s| s.as_ref().map(|s| s.access_token.clone()))
     }
 
     /// Runs an authenticated call; when the access token has expired, refreshes once and

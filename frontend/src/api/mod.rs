@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod events;
+pub mod ops;
 
 use crate::i18n;
 use gloo_net::http::{Request, RequestBuilder, Response};
@@ -96,7 +97,15 @@ async fn error_from(response: Response) -> ApiError {
 
 async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
     let status = response.status();
-    response.json::<T>().await.map_err(|_| ApiError::Unexpected { status })
+    let text = response.text().await.map_err(|_| ApiError::Unexpected { status })?;
+    parse(&text).ok_or(ApiError::Unexpected { status })
+}
+
+/// Reads a DTO from JSON text. The realtime link decodes its topic states here too, so each
+/// DTO's decoder exists once in the WASM.
+#[inline(never)]
+pub(crate) fn parse<T: DeserializeOwned>(text: &str) -> Option<T> {
+    serde_json::from_str(text).ok()
 }
 
 pub(crate) async fn get<T: DeserializeOwned>(

@@ -1,5 +1,6 @@
 use crate::components::status::use_announcer;
 use crate::i18n::{tr, use_i18n};
+use crate::realtime::{self, Status};
 use crate::session::use_session;
 use hackops_shared::lang::Lang;
 use leptos::prelude::*;
@@ -36,6 +37,7 @@ pub fn SiteHeader() -> impl IntoView {
                         {tr(|t| t.nav_events)}
                     </a>
                 </nav>
+                <ConnectionStatus />
                 <div class="header-tools">
                     <LanguageSwitch />
                     <AccountArea />
@@ -54,6 +56,31 @@ fn Logo() -> impl IntoView {
             <rect class="brand-logo-bar" x="14" y="11" width="4" height="13" rx="1" />
             <rect class="brand-logo-accent" x="20" y="7" width="4" height="17" rx="1" />
         </svg>
+    }
+}
+
+/// Whether changes made elsewhere reach this page: a shape and a word, never colour alone.
+/// On a phone only the shape shows; screen readers always get the words.
+#[component]
+fn ConnectionStatus() -> impl IntoView {
+    // `tr` closures all have one type: cheaper in WASM than closures of their own.
+    let label = tr(|t| match realtime::status() {
+        Status::Connecting => t.link_connecting,
+        Status::Live => t.link_live,
+        Status::Reconnecting => t.link_reconnecting,
+        Status::Offline => t.link_offline,
+    });
+    view! {
+        <div
+            class="conn"
+            role="status"
+            data-state=tr(|_| realtime::status().as_str())
+            data-testid="connection"
+        >
+            <span class="conn-icon" aria-hidden="true"></span>
+            <span class="visually-hidden">{tr(|t| t.live_updates)} {tr(|t| t.colon)}</span>
+            <span class="conn-label">{label}</span>
+        </div>
     }
 }
 

@@ -32,14 +32,15 @@ pub fn LiveRegion() -> impl IntoView {
     }
 }
 
-/// Sets the document title as "<page> · Hackops".
+/// Keeps the document title as "<page> · Hackops".
 pub fn use_title(title: impl Fn() -> String + 'static) {
-    Effect::new(move |_| {
-        let page = title();
-        let full =
-            if page.is_empty() { "Hackops".to_owned() } else { format!("{page} · Hackops") };
-        document().set_title(&full);
-    });
+    Effect::new(move |_| set_title(&title()));
+}
+
+/// Sets the document title to "<page> · Hackops".
+pub fn set_title(page: &str) {
+    let full = if page.is_empty() { "Hackops".to_owned() } else { format!("{page} · Hackops") };
+    document().set_title(&full);
 }
 
 #[component]

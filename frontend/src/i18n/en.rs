@@ -114,7 +114,11 @@ pub static EN: Texts = Texts {
     footer_about: "Hackops helps local authorities run open-data hackathons with their residents.",
     footer_open_source: "Free and open-source software.",
 
-    role_organiser: "Organiser",
-    role_judge: "Judge",
-    role_participant: "Participant",
+    live_updates: "Live updates",
+    link_connecting: "Connecting…",
+    link_live: "Live",
+    link_reconnecting: "Reconnecting…",
+    link_offline: "Offline",
+    event_updated: "This event has just been updated.",
+    ops: &super::ops::EN,
 };

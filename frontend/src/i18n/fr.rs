@@ -108,7 +108,11 @@ pub static FR: Texts = Texts {
     footer_about: "Hackops aide les collectivités à organiser des hackathons de données ouvertes avec leurs habitants.",
     footer_open_source: "Logiciel libre et open source.",
 
-    role_organiser: "Organisateur",
-    role_judge: "Membre du jury",
-    role_participant: "Participant",
+    live_updates: "Mises à jour en direct",
+    link_connecting: "Connexion…",
+    link_live: "En direct",
+    link_reconnecting: "Reconnexion…",
+    link_offline: "Hors ligne",
+    event_updated: "Cet événement vient d'être mis à jour.",
+    ops: &super::ops::FR,
 };

@@ -6,8 +6,10 @@
 
 mod en;
 mod fr;
+mod ops;
 
-use hackops_shared::auth::EventRole;
+pub use ops::OpsTexts;
+
 use hackops_shared::lang::Lang;
 use leptos::prelude::*;
 
@@ -95,19 +97,17 @@ pub struct Texts {
     pub footer_about: &'static str,
     pub footer_open_source: &'static str,
 
-    pub role_organiser: &'static str,
-    pub role_judge: &'static str,
-    pub role_participant: &'static str,
-}
+    /// The connection indicator: what it is about (for screen readers), then its state.
+    pub live_updates: &'static str,
+    pub link_connecting: &'static str,
+    pub link_live: &'static str,
+    pub link_reconnecting: &'static str,
+    pub link_offline: &'static str,
+    /// Announced when an event's page changes under the reader's eyes.
+    pub event_updated: &'static str,
 
-impl Texts {
-    pub fn role(&self, role: EventRole) -> &'static str {
-        match role {
-            EventRole::Organiser => self.role_organiser,
-            EventRole::Judge => self.role_judge,
-            EventRole::Participant => self.role_participant,
-        }
-    }
+    /// Event operations: countdown, agenda, announcements, registration, teams, control room.
+    pub ops: &'static OpsTexts,
 }
 
 /// The texts of a language.
@@ -223,6 +223,6 @@ mod tests {
         assert_ne!(en.sign_in, fr.sign_in);
         assert_ne!(en.home_title, fr.home_title);
         assert_eq!(fr.colon, "\u{a0}: ");
-        assert_eq!(fr.role(EventRole::Judge), "Membre du jury");
+        assert_ne!(en.link_live, fr.link_live);
     }
 }

@@ -1,14 +1,18 @@
 use crate::api;
+use crate::components::dynamic;
 use crate::components::phase_badge::PhaseBadge;
 use crate::components::rich_text::RichText;
-use crate::components::status::{use_title, LoadError, Loading};
+use crate::components::status::{set_title, use_announcer, use_title, LoadError, Loading};
 use crate::format::{date_range, Detail};
 use crate::i18n::{tr, use_i18n};
+use crate::pages::event_ops::{News, Ops, OpsAside, OpsBoard, OpsHero};
 use crate::pages::not_found::NotFound;
+use crate::realtime::use_topic;
 use crate::session::use_session;
 use hackops_shared::auth::EventRole;
 use hackops_shared::error::ErrorCode;
-use hackops_shared::events::{ChallengeDto, EventDto};
+use hackops_shared::events::{ChallengeDto, EventDto, EventPhase};
+use hackops_shared::ws::Topic;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -54,7 +58,7 @@ pub fn EventPage() -> impl IntoView {
         challenges.refetch();
     });
 
-    move || match event.get() {
+    dynamic(move || match event.get() {
         None => view! {
             <div class="container section">
                 <Loading label=|t| t.event_loading />
@@ -75,9 +79,11 @@ pub fn EventPage() -> impl IntoView {
             <EventView event=e challenges role=Signal::derive(move || role.get().flatten()) />
         }
         .into_any(),
-    }
+    })
 }
 
+/// One event, as the REST call gave it and then as it changes: the page follows the event's
+/// topic and every part below shows its newest state.
 #[component]
 fn EventView(
     event: EventDto,
@@ -86,17 +92,39 @@ fn EventView(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let (start, end) = (event.starts_at, event.ends_at);
-    let zone = event.timezone.clone();
-    let dates = {
-        let zone = zone.clone();
-        move || date_range(start, end, i18n.t().locale, &zone, Detail::DaysAndTimes)
+    let announcer = use_announcer();
+    let live = use_topic::<EventDto>(Topic::Event(event.id));
+    // The newest state: the live one once it has come, else the REST answer. Equal states
+    // (the first snapshot, usually) change nothing on the page.
+    let event = Memo::new(move |_| live.get().unwrap_or_else(|| event.clone()));
+    let ops = Ops::new(event, challenges);
+    let text = move |pick: fn(&EventDto) -> String| move || event.with(pick);
+    let title = text(|e| e.title.clone());
+    let dates = move || {
+        event.with(|e| {
+            date_range(e.starts_at, e.ends_at, i18n.t().locale, &e.timezone, Detail::DaysAndTimes)
+        })
     };
-    let venue = event.venue.clone();
-    let description = event.description.clone();
     let show_join = move || session.is_ready() && session.user().is_none();
 
-    let challenge_list = move || match challenges.get() {
+    // A change made elsewhere: the tab's title follows, the challenges are read again when
+    // their number moved, and screen readers hear of it when what the page shows changed
+    // (not for each new registration, which also changes the event's state).
+    Effect::new(move |before: Option<(Shown, u32)>| {
+        let (shown, count) = event.with(|e| (Shown::of(e), e.challenge_count));
+        set_title(&shown.0);
+        if let Some((shown_before, count_before)) = before {
+            if count_before != count {
+                challenges.refetch();
+            }
+            if shown_before != shown {
+                announcer.say(i18n.texts_untracked().event_updated);
+            }
+        }
+        (shown, count)
+    });
+
+    let challenge_list = dynamic(move || match challenges.get() {
         None => view! { <Loading label=|t| t.challenges_loading /> }.into_any(),
         Some(Err(error)) => {
             let retry = Callback::new(move |()| challenges.refetch());
@@ -116,7 +144,7 @@ fn EventView(
             }
             .into_any()
         }
-    };
+    });
 
     view! {
         <div class="event-hero">
@@ -126,35 +154,38 @@ fn EventView(
                         <li>
                             <a href="/">{tr(|t| t.all_events)}</a>
                         </li>
-                        <li aria-current="page">{event.title.clone()}</li>
+                        <li aria-current="page">{title}</li>
                     </ol>
                 </nav>
                 <p class="event-org">
                     <span>{tr(|t| t.organised_by)}</span>
                     " "
-                    <strong>{event.organisation.name.clone()}</strong>
+                    <strong>{text(|e| e.organisation.name.clone())}</strong>
                 </p>
-                <h1>{event.title.clone()}</h1>
+                <h1>{title}</h1>
                 <p class="event-badges">
-                    <PhaseBadge phase=event.phase />
-                    {move || {
+                    {dynamic(move || view! { <PhaseBadge phase=event.with(|e| e.phase) /> }.into_any())}
+                    {dynamic(move || {
                         role.get()
                             .map(|r| {
                                 view! {
                                     <span class="badge badge-role">
-                                        {tr(|t| t.your_role)} {tr(|t| t.colon)} {move || i18n.t().role(r)}
+                                        {tr(|t| t.your_role)} {tr(|t| t.colon)}
+                                        {move || r.label(i18n.lang())}
                                     </span>
                                 }
                             })
-                    }}
+                            .into_any()
+                    })}
                 </p>
+                <OpsHero ops role />
             </div>
         </div>
         <div class="container event-layout">
             <dl class="facts panel" aria-label=tr(|t| t.key_facts)>
                 <div>
                     <dt>{tr(|t| t.event_phase)}</dt>
-                    <dd>{move || event.phase.label(i18n.lang())}</dd>
+                    <dd>{move || event.with(|e| e.phase).label(i18n.lang())}</dd>
                 </div>
                 <div>
                     <dt>{tr(|t| t.event_dates)}</dt>
@@ -162,36 +193,42 @@ fn EventView(
                 </div>
                 <div>
                     <dt>{tr(|t| t.event_timezone)}</dt>
-                    <dd>{zone.replace('_', " ")}</dd>
+                    <dd>{text(|e| e.timezone.replace('_', " "))}</dd>
                 </div>
                 <div>
                     <dt>{tr(|t| t.event_venue)}</dt>
                     <dd>
-                        {match venue {
+                        {dynamic(move || match event.with(|e| e.venue.clone()) {
                             Some(v) => v.into_any(),
                             None => view! { <span class="muted">{tr(|t| t.venue_tba)}</span> }.into_any(),
-                        }}
+                        })}
                     </dd>
                 </div>
             </dl>
             <div class="event-main">
+                <News ops />
                 <section class="panel" aria-labelledby="about-heading">
                     <h2 id="about-heading">{tr(|t| t.about_event)}</h2>
-                    {if description.trim().is_empty() {
-                        view! { <p class="muted">{tr(|t| t.no_description)}</p> }.into_any()
-                    } else {
-                        view! { <RichText source=description /> }.into_any()
-                    }}
+                    {dynamic(move || {
+                        let description = event.with(|e| e.description.clone());
+                        if description.trim().is_empty() {
+                            view! { <p class="muted">{tr(|t| t.no_description)}</p> }.into_any()
+                        } else {
+                            view! { <RichText source=description /> }.into_any()
+                        }
+                    })}
                 </section>
                 <section class="event-challenges" aria-labelledby="challenges-heading">
                     <h2 id="challenges-heading">
                         {tr(|t| t.challenges_heading)}
-                        <span class="count-pill">{event.challenge_count}</span>
+                        <span class="count-pill">{text(|e| e.challenge_count.to_string())}</span>
                     </h2>
                     {challenge_list}
                 </section>
+                <OpsBoard ops />
             </div>
-            {move || {
+            <OpsAside ops />
+            {dynamic(move || {
                 show_join()
                     .then(|| {
                         view! {
@@ -201,13 +238,31 @@ fn EventView(
                                 <a href="/sign-up" class="btn btn-primary btn-block">
                                     {tr(|t| t.home_cta_sign_up)}
                                 </a>
+                                <p class="auth-switch">
+                                    {tr(|t| t.have_account)}
+                                    " "
+                                    <a href="/sign-in">{tr(|t| t.sign_in_link)}</a>
+                                </p>
                             </aside>
                         }
                     })
-            }}
+                    .into_any()
+            })}
         </div>
     }
     .into_any()
+}
+
+/// What the page shows of an event, to tell a visible change from another one: title,
+/// description, venue, dates (as seconds) and phase.
+#[derive(PartialEq)]
+struct Shown(String, String, Option<String>, i64, i64, EventPhase);
+
+impl Shown {
+    fn of(e: &EventDto) -> Self {
+        let (start, end) = (e.starts_at.unix_timestamp(), e.ends_at.unix_timestamp());
+        Shown(e.title.clone(), e.description.clone(), e.venue.clone(), start, end, e.phase)
+    }
 }
 
 #[component]

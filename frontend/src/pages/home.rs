@@ -1,8 +1,12 @@
 use crate::api;
+use crate::components::dynamic;
 use crate::components::event_card::EventCard;
 use crate::components::status::{use_title, LoadError, Loading};
 use crate::i18n::{tr, use_i18n};
+use crate::realtime::use_topic;
 use crate::session::use_session;
+use hackops_shared::events::EventList;
+use hackops_shared::ws::Topic;
 use leptos::prelude::*;
 
 #[component]
@@ -12,10 +16,14 @@ pub fn HomePage() -> impl IntoView {
     use_title(move || i18n.t().nav_events.to_owned());
     // Event content is not translated by the server: no refetch on a language switch.
     let events = LocalResource::new(move || api::events::list(i18n.lang_untracked()));
+    // The REST answer paints first; the live list replaces it and follows every change. A
+    // snapshot equal to what is shown changes nothing on the page.
+    let live = use_topic::<EventList>(Topic::Events);
+    let current = move || live.get().map(Ok).or_else(|| events.get());
     let retry = Callback::new(move |()| events.refetch());
     let show_sign_up = move || session.is_ready() && session.user().is_none();
 
-    let list = move || match events.get() {
+    let list = dynamic(move || match current() {
         None => view! { <Loading label=|t| t.events_loading cards=3 /> }.into_any(),
         Some(Err(error)) => view! { <LoadError error retry /> }.into_any(),
         Some(Ok(list)) if list.items.is_empty() => view! {
@@ -38,7 +46,7 @@ pub fn HomePage() -> impl IntoView {
             }
             .into_any()
         }
-    };
+    });
 
     view! {
         <section class="hero">
