@@ -10,7 +10,7 @@ use futures_util::Stream;
 use hackops_shared::datasets::{
     format_from_name, DatasetDto, DatasetList, DatasetRequest, RemoteResourceRequest, ResourceDto,
 };
-use hackops_shared::error::{ErrorCode, FieldCode};
+use hackops_shared::error::ErrorCode;
 use hackops_shared::ids::OrganisationId;
 use hackops_shared::validation::{self, slugify};
 use sea_orm::{ConnectionTrait, DatabaseConnection};
@@ -79,13 +79,7 @@ pub async fn create(
     public_url: &str,
 ) -> AppResult<DatasetDto> {
     let valid = request.validate()?;
-    let organisation = match request.organisation_id {
-        Some(org) => org,
-        None => match principal.organisations.iter().collect::<Vec<_>>().as_slice() {
-            [only] => **only,
-            _ => return Err(AppError::field("organisation_id", FieldCode::Required)),
-        },
-    };
+    let organisation = organisations::acting_for(principal, request.organisation_id)?;
     authorize(Some(principal), Action::PublishData { organisation })?;
     let name = crate::db::unique_slug(&slugify(&valid.title), "dataset", |candidate| async move {
         Ok(repo::find_by_name(db, &candidate).await?.is_some())

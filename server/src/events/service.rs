@@ -163,13 +163,7 @@ pub async fn create(
 ) -> AppResult<EventDto> {
     let content = request.validate()?;
     check_timezone(&content)?;
-    let organisation = match request.organisation_id {
-        Some(org) => org,
-        None => match principal.organisations.iter().collect::<Vec<_>>().as_slice() {
-            [only] => **only,
-            _ => return Err(AppError::field("organisation_id", FieldCode::Required)),
-        },
-    };
+    let organisation = organisations::acting_for(principal, request.organisation_id)?;
     authorize(Some(principal), Action::CreateEvent { organisation })?;
     let user = principal.user_id.ok_or(ErrorCode::Unauthenticated)?;
     let txn = db.begin().await?;

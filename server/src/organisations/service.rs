@@ -88,3 +88,20 @@ pub async fn id_by_slug(
 ) -> AppResult<Option<OrganisationId>> {
     Ok(repo::find_by_slug(db, slug).await?.map(|o| OrganisationId(o.id)))
 }
+
+/// The organisation a request acts for: the one it names, or the caller's only organisation.
+pub fn acting_for(
+    principal: &crate::auth::policy::Principal,
+    requested: Option<OrganisationId>,
+) -> AppResult<OrganisationId> {
+    match requested {
+        Some(org) => Ok(org),
+        None => match principal.organisations.iter().collect::<Vec<_>>().as_slice() {
+            [only] => Ok(**only),
+            _ => Err(crate::error::AppError::field(
+                "organisation_id",
+                hackops_shared::error::FieldCode::Required,
+            )),
+        },
+    }
+}
