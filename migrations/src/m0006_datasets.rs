@@ -99,7 +99,13 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(Index::create().name("idx_resources_dataset").table(Resources::Table).col(Resources::DatasetId).to_owned())
+            .create_index(
+                Index::create()
+                    .name("idx_resources_dataset")
+                    .table(Resources::Table)
+                    .col(Resources::DatasetId)
+                    .to_owned(),
+            )
             .await
     }
 

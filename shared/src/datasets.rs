@@ -20,13 +20,48 @@ pub struct Licence {
 
 /// The licences the pool accepts (all open: Open Definition conformant).
 pub const LICENCES: &[Licence] = &[
-    Licence { id: "etalab-2.0", title: "Licence Ouverte / Open Licence 2.0", url: "https://www.etalab.gouv.fr/licence-ouverte-open-licence/", share_alike: false },
-    Licence { id: "ODbL-1.0", title: "Open Data Commons Open Database License 1.0", url: "https://opendatacommons.org/licenses/odbl/1-0/", share_alike: true },
-    Licence { id: "ODC-By-1.0", title: "Open Data Commons Attribution License 1.0", url: "https://opendatacommons.org/licenses/by/1-0/", share_alike: false },
-    Licence { id: "PDDL-1.0", title: "Open Data Commons Public Domain Dedication and License 1.0", url: "https://opendatacommons.org/licenses/pddl/1-0/", share_alike: false },
-    Licence { id: "CC-BY-4.0", title: "Creative Commons Attribution 4.0 International", url: "https://creativecommons.org/licenses/by/4.0/", share_alike: false },
-    Licence { id: "CC-BY-SA-4.0", title: "Creative Commons Attribution Share Alike 4.0 International", url: "https://creativecommons.org/licenses/by-sa/4.0/", share_alike: true },
-    Licence { id: "CC0-1.0", title: "Creative Commons Zero v1.0 Universal", url: "https://creativecommons.org/publicdomain/zero/1.0/", share_alike: false },
+    Licence {
+        id: "etalab-2.0",
+        title: "Licence Ouverte / Open Licence 2.0",
+        url: "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
+        share_alike: false,
+    },
+    Licence {
+        id: "ODbL-1.0",
+        title: "Open Data Commons Open Database License 1.0",
+        url: "https://opendatacommons.org/licenses/odbl/1-0/",
+        share_alike: true,
+    },
+    Licence {
+        id: "ODC-By-1.0",
+        title: "Open Data Commons Attribution License 1.0",
+        url: "https://opendatacommons.org/licenses/by/1-0/",
+        share_alike: false,
+    },
+    Licence {
+        id: "PDDL-1.0",
+        title: "Open Data Commons Public Domain Dedication and License 1.0",
+        url: "https://opendatacommons.org/licenses/pddl/1-0/",
+        share_alike: false,
+    },
+    Licence {
+        id: "CC-BY-4.0",
+        title: "Creative Commons Attribution 4.0 International",
+        url: "https://creativecommons.org/licenses/by/4.0/",
+        share_alike: false,
+    },
+    Licence {
+        id: "CC-BY-SA-4.0",
+        title: "Creative Commons Attribution Share Alike 4.0 International",
+        url: "https://creativecommons.org/licenses/by-sa/4.0/",
+        share_alike: true,
+    },
+    Licence {
+        id: "CC0-1.0",
+        title: "Creative Commons Zero v1.0 Universal",
+        url: "https://creativecommons.org/publicdomain/zero/1.0/",
+        share_alike: false,
+    },
 ];
 
 pub fn licence(id: &str) -> Option<&'static Licence> {
@@ -140,7 +175,12 @@ fn tags(issues: &mut Issues, field: &'static str, raw: &[String]) -> Vec<String>
     out
 }
 
-fn optional(issues: &mut Issues, field: &'static str, raw: Option<&str>, max: usize) -> Option<String> {
+fn optional(
+    issues: &mut Issues,
+    field: &'static str,
+    raw: Option<&str>,
+    max: usize,
+) -> Option<String> {
     match raw.map(str::trim) {
         None | Some("") => None,
         Some(v) => issues.check(field, validation::text(v, 1, max)),
@@ -151,19 +191,36 @@ impl DatasetRequest {
     pub fn validate(&self) -> Result<ValidDataset, Issues> {
         let mut issues = Issues::default();
         let title = issues.check("title", validation::text(&self.title, 3, 200));
-        let description = issues.check("description", validation::text(&self.description, 0, validation::DESCRIPTION_MAX));
-        let licence_id = issues.check("licence_id", licence(&self.licence_id).map(|l| l.id).ok_or(FieldCode::InvalidValue));
+        let description = issues.check(
+            "description",
+            validation::text(&self.description, 0, validation::DESCRIPTION_MAX),
+        );
+        let licence_id = issues.check(
+            "licence_id",
+            licence(&self.licence_id).map(|l| l.id).ok_or(FieldCode::InvalidValue),
+        );
         let keywords = tags(&mut issues, "keywords", &self.keywords);
         let themes = tags(&mut issues, "themes", &self.themes);
         let spatial = optional(&mut issues, "spatial", self.spatial.as_deref(), 200);
         let frequency = optional(&mut issues, "frequency", self.frequency.as_deref(), 40);
         let contact_email = match self.contact_email.as_deref().map(str::trim) {
             None | Some("") => None,
-            Some(v) => issues.check("contact_email", crate::validation::Email::parse(v)).map(|e| e.as_str().to_owned()),
+            Some(v) => issues
+                .check("contact_email", crate::validation::Email::parse(v))
+                .map(|e| e.as_str().to_owned()),
         };
         match (title, description, licence_id) {
             (Some(title), Some(description), Some(licence_id)) if issues.is_empty() => {
-                Ok(ValidDataset { title, description, licence_id, keywords, themes, spatial, frequency, contact_email })
+                Ok(ValidDataset {
+                    title,
+                    description,
+                    licence_id,
+                    keywords,
+                    themes,
+                    spatial,
+                    frequency,
+                    contact_email,
+                })
             }
             _ => Err(issues),
         }
@@ -182,7 +239,13 @@ pub struct RemoteResourceRequest {
 
 /// A format name from a file name or URL: `velib.csv` → `CSV`.
 pub fn format_from_name(name: &str) -> String {
-    let ext = name.rsplit('/').next().unwrap_or(name).rsplit_once('.').map(|(_, e)| e.to_lowercase()).unwrap_or_default();
+    let ext = name
+        .rsplit('/')
+        .next()
+        .unwrap_or(name)
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_lowercase())
+        .unwrap_or_default();
     match ext.as_str() {
         "csv" => "CSV",
         "json" => "JSON",
@@ -229,7 +292,11 @@ mod tests {
         let ok = req.validate().expect("valid");
         assert_eq!(ok.keywords, vec!["transport".to_owned(), "bus".to_owned()]);
         assert_eq!(ok.contact_email.as_deref(), Some("data@dakar.sn"));
-        let bad = DatasetRequest { licence_id: "all rights reserved".into(), contact_email: Some("nope".into()), ..req };
+        let bad = DatasetRequest {
+            licence_id: "all rights reserved".into(),
+            contact_email: Some("nope".into()),
+            ..req
+        };
         let issues = bad.validate().expect_err("invalid");
         assert_eq!(issues.for_field("licence_id"), Some(FieldCode::InvalidValue));
         assert_eq!(issues.for_field("contact_email"), Some(FieldCode::InvalidEmail));
