@@ -39,18 +39,18 @@ for arg in "$@"; do
   esac
 done
 
-profile_flag=()
-[[ $profile == release ]] && profile_flag=(--release)
-
 target_dir="$(cargo_target_dir)"
-hackops_bin="${HACKOPS_BIN:-$target_dir/$profile/hackops}"
-if [[ ! -x $hackops_bin ]]; then
-  log "building hackops ($profile): $hackops_bin is missing"
-  cargo build -p hackops-server --bins "${profile_flag[@]}" --locked
+log "building hackops and hackops-bench ($profile)"
+if [[ $profile == release ]]; then
+  cargo build --release -p hackops-server -p hackops-bench --bins --locked
+else
+  # The same package selection and targets as `cargo test` (all default members, with their
+  # tests): features resolve identically, so after the test stages this only links the bench
+  # binaries instead of rebuilding hyper & co. with another feature set.
+  cargo build --bins --tests --locked
 fi
+hackops_bin="${HACKOPS_BIN:-$target_dir/$profile/hackops}"
 [[ -x $hackops_bin ]] || die "$hackops_bin not found"
-log "building hackops-bench ($profile)"
-cargo build -p hackops-bench --bins "${profile_flag[@]}" --locked
 bench_bin="$target_dir/$profile/hackops-bench"
 
 targets=hackops,baseline

@@ -31,6 +31,18 @@ fn parse_cpu_ticks(stat: &str) -> Option<u64> {
     Some(utime + stime)
 }
 
+/// Time the process's threads spent runnable but waiting for a CPU (run-queue delay), ns:
+/// the second field of `/proc/<pid>/task/<tid>/schedstat`, summed over threads. On a shared
+/// machine it says how much other tenants took from a pinned process.
+pub fn run_delay_ns(pid: u32) -> u64 {
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else { return 0 };
+    tasks
+        .filter_map(Result::ok)
+        .filter_map(|task| std::fs::read_to_string(task.path().join("schedstat")).ok())
+        .filter_map(|s| s.split_whitespace().nth(1)?.parse::<u64>().ok())
+        .sum()
+}
+
 /// Clock ticks per second (`getconf CLK_TCK`; 100 on Linux unless the kernel says otherwise).
 pub fn ticks_per_second() -> u64 {
     std::process::Command::new("getconf")
@@ -59,5 +71,6 @@ mod tests {
         let pid = std::process::id();
         assert!(rss_kib(pid).unwrap() > 0);
         cpu_ticks(pid).unwrap();
+        let _ = run_delay_ns(pid);
     }
 }

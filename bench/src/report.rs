@@ -63,10 +63,16 @@ pub struct RunResult {
     /// hold (hold).
     pub server_cpu_secs: f64,
     pub wall_secs: f64,
+    /// Fan-out: how long the drain after the last publish lasted (the server was still busy).
+    pub drain_secs: f64,
     pub server_cpu_util: f64,
     /// CPU of the load generator (coordinator + shards) ÷ wall time of the same window: near
     /// 1.0 its own core is saturated and the latencies include its queueing.
     pub loadgen_cpu_util: f64,
+    /// Time the server's / load generator's threads waited for their CPU while runnable, per
+    /// second of the window (summed over threads): what other processes took from them.
+    pub server_runqueue_wait: f64,
+    pub loadgen_runqueue_wait: f64,
     pub counters: Counters,
     // Fan-out only.
     pub publishes: Option<u64>,
@@ -86,6 +92,8 @@ pub struct RunResult {
     pub avg_frame_bytes: Option<f64>,
     /// Update frames delivered per second of server CPU.
     pub frames_per_cpu_sec: Option<f64>,
+    /// The end of the server log, kept when the run had a functional problem.
+    pub server_log_tail: Option<String>,
 }
 
 impl RunResult {
@@ -199,6 +207,9 @@ pub struct Summary {
     pub frames_per_cpu_sec: Option<f64>,
     pub server_cpu_util: Option<f64>,
     pub loadgen_cpu_util: Option<f64>,
+    pub server_runqueue_wait: Option<f64>,
+    pub loadgen_runqueue_wait: Option<f64>,
+    pub drain_secs: Option<f64>,
     pub rss_per_conn_kib: Option<f64>,
     pub publish_http_p99_ms: Option<f64>,
     /// Totals over the runs.
@@ -246,6 +257,9 @@ pub fn summarise(runs: &[RunResult]) -> Vec<Summary> {
                 frames_per_cpu_sec: m(&|r| r.frames_per_cpu_sec),
                 server_cpu_util: m(&|r| Some(r.server_cpu_util)),
                 loadgen_cpu_util: m(&|r| Some(r.loadgen_cpu_util)),
+                server_runqueue_wait: m(&|r| Some(r.server_runqueue_wait)),
+                loadgen_runqueue_wait: m(&|r| Some(r.loadgen_runqueue_wait)),
+                drain_secs: m(&|r| (r.scenario == Some(Scenario::Fanout)).then_some(r.drain_secs)),
                 rss_per_conn_kib: m(&|r| (r.connected > 0).then_some(r.rss_per_conn_kib)),
                 publish_http_p99_ms: m(&|r| r.publish_http_ms.map(|p| p.p99)),
                 counters,
@@ -416,6 +430,10 @@ pub fn markdown(report: &Report) -> String {
             row("**frames / server-CPU-s**", &|s| opt(s.frames_per_cpu_sec, 0));
             row("server CPU utilisation", &|s| opt(s.server_cpu_util, 3));
             row("load generator CPU utilisation", &|s| opt(s.loadgen_cpu_util, 3));
+            row("drain after last publish s", &|s| opt(s.drain_secs, 1));
+            row("server / load gen. run-queue wait (s/s)", &|s| {
+                format!("{} / {}", opt(s.server_runqueue_wait, 3), opt(s.loadgen_runqueue_wait, 3))
+            });
             row("publish REST p99 ms", &|s| opt(s.publish_http_p99_ms, 1));
         }
         row("RSS per connection KiB", &|s| opt(s.rss_per_conn_kib, 2));

@@ -41,6 +41,7 @@ pub struct Settings {
     pub rate: f64,
     pub duration: Duration,
     pub drain: Duration,
+    pub max_drain: Duration,
     pub hold: Duration,
     pub settle: Duration,
     pub description_bytes: usize,
@@ -49,6 +50,9 @@ pub struct Settings {
     pub connect_concurrency: usize,
     pub client_cpu: Option<usize>,
     pub ticks_per_second: u64,
+    /// The JSON the peers broadcast (Hackops' demo `EventDto`, so frames have the same size);
+    /// `None`: a built-in copy of its shape.
+    pub peer_template: Option<serde_json::Value>,
 }
 
 struct ShardProc {
@@ -148,9 +152,14 @@ fn plan(
         .collect()
 }
 
-/// The JSON the peers broadcast: shaped like Hackops' `EventDto` (the demo event), with the
-/// bench description.
-pub fn peer_data(description: &str) -> String {
+/// The JSON the peers broadcast: Hackops' `EventDto` of the demo event when known (see
+/// [`hackops_event_dto`]), else a built-in copy of its shape, with the bench description.
+pub fn peer_data(template: Option<&serde_json::Value>, description: &str) -> String {
+    if let Some(template) = template {
+        let mut data = template.clone();
+        data["description"] = description.into();
+        return data.to_string();
+    }
     serde_json::json!({
         "id": "00000000-0000-4000-8000-00000000b0b0",
         "slug": "hackathon-donnees-ouvertes-de-dakar-2026",
@@ -175,8 +184,36 @@ pub fn peer_data(description: &str) -> String {
 
 /// How the run publishes: Hackops through its REST API, the peers through a websocket.
 enum Publisher {
-    Http { client: reqwest::Client, url: String, token: String },
-    Ws { ws: Box<tokio_tungstenite::WebSocketStream<tokio::net::TcpStream>>, wire: Wire },
+    Http {
+        client: reqwest::Client,
+        url: String,
+        token: String,
+    },
+    Ws {
+        ws: Box<tokio_tungstenite::WebSocketStream<tokio::net::TcpStream>>,
+        wire: Wire,
+        template: Option<serde_json::Value>,
+    },
+}
+
+/// The demo event as Hackops serves it (the peers then send frames of the same size).
+pub async fn hackops_event_dto(http: &str) -> anyhow::Result<serde_json::Value> {
+    let client = reqwest::Client::builder().timeout(Duration::from_secs(30)).build()?;
+    let events: serde_json::Value = client
+        .get(format!("{http}/api/v1/events"))
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    let id = events["items"][0]["id"].as_str().context("no demo event")?;
+    Ok(client
+        .get(format!("{http}/api/v1/events/{id}"))
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?)
 }
 
 #[derive(Default)]
@@ -244,7 +281,7 @@ impl Publisher {
                         (outcome, began.elapsed())
                     }));
                 }
-                Publisher::Ws { ws, wire } => {
+                Publisher::Ws { ws, wire, template } => {
                     // Wait, answering Engine.IO pings meanwhile.
                     loop {
                         tokio::select! {
@@ -258,7 +295,7 @@ impl Publisher {
                             },
                         }
                     }
-                    let message = wire.publish(&peer_data(&description));
+                    let message = wire.publish(&peer_data(template.as_ref(), &description));
                     if let Err(err) = ws.send(Message::text(message)).await {
                         out.errors += 1;
                         out.first_error.get_or_insert(err.to_string());
@@ -290,10 +327,33 @@ impl Publisher {
     }
 }
 
+/// Waits `drain`, then on while the server still works (a backlog of frames to write): until
+/// it used < 5% of a CPU over half a second, or `max_drain`. Returns the seconds waited.
+async fn drain(server: &Server, settings: &Settings) -> anyhow::Result<f64> {
+    let began = Instant::now();
+    tokio::time::sleep(settings.drain).await;
+    let step = Duration::from_millis(500);
+    let idle_ticks = (settings.ticks_per_second as f64 * step.as_secs_f64() * 0.05).ceil() as u64;
+    while began.elapsed() < settings.max_drain {
+        let before = server.cpu_ticks()?;
+        tokio::time::sleep(step).await;
+        if server.cpu_ticks()?.saturating_sub(before) <= idle_ticks {
+            break;
+        }
+    }
+    Ok(began.elapsed().as_secs_f64())
+}
+
 /// CPU time of the load generator: this process (publisher) and the shards, clock ticks.
 fn loadgen_ticks(shards: &[ShardProc]) -> u64 {
     let own = procfs::cpu_ticks(std::process::id()).unwrap_or(0);
     own + shards.iter().map(|s| procfs::cpu_ticks(s.pid).unwrap_or(0)).sum::<u64>()
+}
+
+/// Run-queue delay of the load generator (this process and the shards), ns.
+fn loadgen_delay_ns(shards: &[ShardProc]) -> u64 {
+    procfs::run_delay_ns(std::process::id())
+        + shards.iter().map(|s| procfs::run_delay_ns(s.pid)).sum::<u64>()
 }
 
 pub async fn run_once(
@@ -350,6 +410,7 @@ pub async fn run_once(
     result.rss_after_kib = server.rss_kib()?;
     let cpu_start = server.cpu_ticks()?;
     let loadgen_start = loadgen_ticks(&shards);
+    let delay_start = (server.run_delay_ns(), loadgen_delay_ns(&shards));
     let wall_start = Instant::now();
     match scenario {
         Scenario::Hold => {
@@ -366,12 +427,16 @@ pub async fn run_once(
                     if target.wire() == Wire::SocketIo {
                         shard::socket_io_handshake(&mut ws).await?;
                     }
-                    Publisher::Ws { ws: Box::new(ws), wire: target.wire() }
+                    Publisher::Ws {
+                        ws: Box::new(ws),
+                        wire: target.wire(),
+                        template: settings.peer_template.clone(),
+                    }
                 }
             };
             let published =
                 publisher.run(settings.rate, publishes, settings.description_bytes).await;
-            tokio::time::sleep(settings.drain).await;
+            result.drain_secs = drain(server, settings).await?;
             result.publishes = Some(published.sent);
             result.publish_errors = Some(published.errors);
             result.publish_error = published.first_error;
@@ -384,6 +449,11 @@ pub async fn run_once(
     result.server_cpu_secs = cpu_ticks as f64 / settings.ticks_per_second as f64;
     result.loadgen_cpu_util =
         loadgen as f64 / settings.ticks_per_second as f64 / result.wall_secs.max(1e-9);
+    let wall_ns = result.wall_secs.max(1e-9) * 1e9;
+    result.server_runqueue_wait =
+        server.run_delay_ns().saturating_sub(delay_start.0) as f64 / wall_ns;
+    result.loadgen_runqueue_wait =
+        loadgen_delay_ns(&shards).saturating_sub(delay_start.1) as f64 / wall_ns;
 
     // Collect.
     let finished = futures_util::future::join_all(shards.iter_mut().map(ShardProc::finish)).await;
@@ -408,5 +478,9 @@ pub async fn run_once(
         result.fill_fanout(&hist, &seq_max, &seq_count);
     }
     result.finish();
+    if !result.problems().is_empty() {
+        // The server's own words, before its temporary directory goes.
+        result.server_log_tail = Some(server.log_tail());
+    }
     Ok(result)
 }

@@ -290,6 +290,11 @@ impl Server {
         self.pids.iter().map(|&pid| procfs::cpu_ticks(pid)).sum()
     }
 
+    /// Run-queue delay of all the server's processes, ns.
+    pub fn run_delay_ns(&self) -> u64 {
+        self.pids.iter().map(|&pid| procfs::run_delay_ns(pid)).sum()
+    }
+
     /// The last lines of each server log (for errors).
     pub fn log_tail(&self) -> String {
         let mut out = String::new();
