@@ -19,6 +19,7 @@ use axum::extract::{DefaultBodyLimit, FromRef};
 use axum::http::Request;
 use axum::middleware;
 use axum::routing::{any, get};
+use axum::serve::ListenerExt;
 use axum::Router;
 use hackops_shared::error::ErrorCode;
 use sea_orm::DatabaseConnection;
@@ -207,7 +208,11 @@ impl Application {
             shutdown.await;
             hub.shutdown.cancel();
         };
-        let result = axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await;
+        // Small realtime frames must leave at once, not wait for Nagle's algorithm.
+        let listener = self.listener.tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
+        let result = axum::serve(listener, service).with_graceful_shutdown(shutdown).await;
         housekeeping.abort();
         self.state.db.clone().close().await.ok();
         result.context("server error")

@@ -303,10 +303,22 @@ where
         return end;
     }
     let mut last_seen = Instant::now();
+    // Built once, not on every turn of the loop (each build takes a lock shared by all
+    // connections): the shutdown signal and the token-expiry timer, reset when a new token
+    // arrives.
+    let cancelled = shutdown.cancelled();
+    tokio::pin!(cancelled);
+    let far = || Instant::now() + Duration::from_secs(10 * 365 * 24 * 3600);
+    let expiry = tokio::time::sleep_until(far());
+    tokio::pin!(expiry);
+    let mut armed_for: Option<Instant> = None;
     loop {
-        let expiry = conn.expires_at;
+        if conn.expires_at != armed_for {
+            armed_for = conn.expires_at;
+            expiry.as_mut().reset(armed_for.unwrap_or_else(far));
+        }
         let flow = tokio::select! {
-            () = shutdown.cancelled() => conn.close(close::GOING_AWAY, "server shutting down").await,
+            () = &mut cancelled => conn.close(close::GOING_AWAY, "server shutting down").await,
             incoming = stream.next() => {
                 last_seen = Instant::now();
                 match incoming {
@@ -347,7 +359,7 @@ where
                     conn.send(Message::Ping(Default::default())).await
                 }
             }
-            () = sleep_until(expiry) => conn.close(close::SESSION_ENDED, "access token expired").await,
+            () = &mut expiry, if armed_for.is_some() => conn.close(close::SESSION_ENDED, "access token expired").await,
             Some(revoked) = revocations.next() => match revoked {
                 Ok(session) if Some(session) == conn.session => conn.close(close::SESSION_ENDED, "session revoked").await,
                 _ => Flow::Continue,
@@ -368,13 +380,6 @@ where
             }
             return end;
         }
-    }
-}
-
-async fn sleep_until(deadline: Option<Instant>) {
-    match deadline {
-        Some(deadline) => tokio::time::sleep_until(deadline).await,
-        None => std::future::pending().await,
     }
 }
 
