@@ -393,10 +393,7 @@ async fn leave_team(txn: &DatabaseTransaction, team_id: Uuid, user: Uuid) -> App
     match remaining.first() {
         None => repo::delete_team(txn, team_id).await?,
         Some(next) => {
-            let team = crate::participation::repo::teams_of(txn, next.event_id)
-                .await?
-                .into_iter()
-                .find(|t| t.id == team_id);
+            let team = repo::find_team(txn, next.event_id, team_id).await?;
             if team.is_some_and(|t| t.captain_id == user) {
                 repo::set_captain(txn, team_id, next.user_id).await?;
             }

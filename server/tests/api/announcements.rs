@@ -5,13 +5,6 @@ use crate::realtime::Client;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-async fn demo(app: &TestApp) -> (String, String) {
-    let list: Value = app.get("/api/v1/events").await.json().await.unwrap();
-    let id = list["items"][0]["id"].as_str().unwrap().to_owned();
-    let token = session(app.login("organiser@demo.test", "demo-password").await).await.access_token;
-    (id, token)
-}
-
 #[tokio::test]
 async fn each_audience_sees_its_announcements() {
     let app = spawn_app_with(Options { demo: true, ..Options::default() }).await;

@@ -273,3 +273,11 @@ pub fn event_body(title: &str) -> Value {
         "venue": "Plateau"
     })
 }
+
+/// The demo event's id and an organiser's access token.
+pub async fn demo(app: &TestApp) -> (String, String) {
+    let list: Value = app.get("/api/v1/events").await.json().await.unwrap();
+    let id = list["items"][0]["id"].as_str().unwrap().to_owned();
+    let token = session(app.login("organiser@demo.test", "demo-password").await).await.access_token;
+    (id, token)
+}

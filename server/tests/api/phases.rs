@@ -6,13 +6,6 @@ use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{json, Value};
 use std::time::Duration;
 
-async fn demo(app: &TestApp) -> (String, String) {
-    let list: Value = app.get("/api/v1/events").await.json().await.unwrap();
-    let id = list["items"][0]["id"].as_str().unwrap().to_owned();
-    let token = session(app.login("organiser@demo.test", "demo-password").await).await.access_token;
-    (id, token)
-}
-
 async fn topic_version(app: &TestApp, topic: &str) -> i64 {
     let backend = app.db.get_database_backend();
     let sql = format!("SELECT version FROM topic_versions WHERE topic = '{topic}'");
