@@ -121,6 +121,28 @@ impl Session {
         self.state.with(|s| s.as_ref().map(|s| s.user.clone()))
     }
 
+    /// Ends a sign-in or sign-up form: on success keep the session, greet the person (screen
+    /// readers too) and go home; on failure show the error on the form.
+    pub fn conclude_form(
+        self,
+        result: Result<TokenResponse, ApiError>,
+        form: crate::components::form::FormState,
+        announcer: crate::components::status::Announcer,
+        i18n: I18n,
+        go_home: impl FnOnce(),
+    ) {
+        match result {
+            Ok(tokens) => {
+                let name = tokens.user.display_name.clone();
+                self.accept(tokens);
+                form.done();
+                announcer.say((i18n.texts_untracked().welcome)(&name));
+                go_home();
+            }
+            Err(error) => form.fail(error),
+        }
+    }
+
     /// Keeps the tokens of a successful sign-in, sign-up or refresh.
     pub fn accept(self, tokens: TokenResponse) {
         self.generation.update_value(|g| *g += 1);

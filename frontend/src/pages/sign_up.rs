@@ -39,16 +39,9 @@ pub fn SignUpPage() -> impl IntoView {
         }
         let navigate = navigate.clone();
         spawn_local(async move {
-            match api::auth::register(&request, i18n.lang_untracked()).await {
-                Ok(tokens) => {
-                    let name = tokens.user.display_name.clone();
-                    session.accept(tokens);
-                    form.done();
-                    announcer.say((i18n.texts_untracked().welcome)(&name));
-                    navigate("/", Default::default());
-                }
-                Err(error) => form.fail(error),
-            }
+            let result = api::auth::register(&request, i18n.lang_untracked()).await;
+            session
+                .conclude_form(result, form, announcer, i18n, || navigate("/", Default::default()));
         });
     };
 
