@@ -1,37 +1,21 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { resolve } from 'node:path';
+import { ARTIFACTS, demoAccount, newcomer, openDemoEvent, unique } from './people';
 
 // Event operations against the real server in demo mode: participants register and team up,
 // the organiser talks to everyone and moves the event along, a spectator watches it live.
 // The demo data is shared by every spec of a run: names here are unique, and the phase change
 // comes last (it expects the demo event still in registration, i.e. a fresh server).
 
-const ARTIFACTS = resolve(__dirname, '../artifacts');
-const DEMO_EVENT = 'Hackathon Données Ouvertes de Dakar 2026';
-const unique = () => `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
-
-async function eventPage(page: Page): Promise<void> {
-  await page.goto('/');
-  await page.getByRole('link', { name: DEMO_EVENT }).click();
-  await expect(page.getByRole('heading', { level: 1, name: DEMO_EVENT })).toBeVisible();
-}
-
 async function newParticipant(browser: Browser, name: string): Promise<Page> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto('/sign-up');
-  await page.getByLabel('Your name').fill(name);
-  await page.getByLabel('Email address').fill(`${name.toLowerCase().replace(/\W+/g, '.')}.${unique()}@example.org`);
-  await page.getByLabel('Password').fill('une phrase assez longue');
-  await page.getByRole('button', { name: 'Create my account' }).click();
-  await expect(page).toHaveURL(/\/$/);
-  await eventPage(page);
+  const page = await newcomer(browser, name);
+  await openDemoEvent(page);
   return page;
 }
 
-async function register(page: Page): Promise<void> {
+async function register(page: Page, lookingForTeam = false): Promise<void> {
   const form = page.getByTestId('register-form');
   await form.getByLabel('Your skills').fill('python, cartographie');
+  if (lookingForTeam) await form.getByLabel('I am looking for a team').check();
   // Both terms are required: the form says so before anything is sent.
   await form.getByRole('button', { name: 'Register' }).click();
   await expect(form.locator('.field-error')).toHaveCount(2);
@@ -42,14 +26,8 @@ async function register(page: Page): Promise<void> {
 }
 
 async function signInOrganiser(browser: Browser): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  await page.goto('/sign-in');
-  const form = page.getByTestId('sign-in-form');
-  await form.getByLabel('Email address').fill('organiser@demo.test');
-  await form.getByLabel('Password').fill('demo-password');
-  await form.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/\/$/);
-  await eventPage(page);
+  const page = await demoAccount(browser, 'organiser@demo.test');
+  await openDemoEvent(page);
   await page.getByRole('link', { name: 'Open the control room' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Control room' })).toBeVisible();
   await expect(page.getByTestId('stats')).toBeVisible();
@@ -72,7 +50,13 @@ test('two newcomers register, one creates a team, the other joins with its invit
   expect(code.length).toBeGreaterThan(3);
 
   const second = await newParticipant(browser, 'Moussa Diallo');
-  await register(second);
+  await register(second, true);
+  // The captain finds him on the "looking for a team" board, filtered by skill.
+  const seekers = first.getByTestId('seekers-board');
+  await first.getByLabel('Filter by skill').fill('carto');
+  await first.getByLabel('Filter by skill').press('Enter');
+  await expect(seekers).toContainText('Moussa Diallo');
+  await expect(seekers).toContainText('cartographie');
   const join = second.getByTestId('join-team-form');
   await join.getByLabel('Invite code').fill(code);
   await join.getByRole('button', { name: 'Join the team' }).click();
@@ -83,16 +67,43 @@ test('two newcomers register, one creates a team, the other joins with its invit
   await expect(first.getByTestId('my-team-members').getByRole('listitem')).toHaveCount(2);
   await expect(first.getByTestId('my-team-members')).toContainText('Moussa Diallo');
   await expect(first.getByTestId('teams')).toContainText(team);
+  // In a team now, he is off the board.
+  await expect(seekers).not.toContainText('Moussa Diallo');
   await first.screenshot({ path: `${ARTIFACTS}/participant-event.png`, fullPage: true });
+
+  // The dashboard shows his event, his team and its invite code.
+  await second.getByRole('link', { name: 'My events' }).click();
+  await expect(second.getByTestId('dashboard-team')).toContainText(team);
+  await expect(second.getByTestId('dashboard-team')).toContainText(code);
+  await second.screenshot({ path: `${ARTIFACTS}/participant-dashboard.png`, fullPage: true });
+  await second.goBack();
+
+  // The captain hands over the captaincy; both pages follow.
+  await first.getByTestId('captain-tools').getByLabel('New captain').selectOption({ label: 'Moussa Diallo' });
+  await first.getByRole('button', { name: 'Hand over the captaincy' }).click();
+  await expect(first.getByTestId('captain-tools')).toHaveCount(0);
+  await expect(second.getByTestId('captain-tools')).toBeVisible();
+
+  // The new captain dissolves the team, behind a confirmation; both are teamless again.
+  await second.getByRole('button', { name: 'Dissolve the team' }).click();
+  await second.getByRole('alertdialog').getByRole('button', { name: 'Yes, dissolve it' }).click();
+  await expect(second.getByTestId('create-team-form')).toBeVisible();
+  await expect(first.getByTestId('create-team-form')).toBeVisible();
+  await expect(first.getByTestId('teams')).not.toContainText(team);
 });
 
 test('a spectator sees the organiser’s announcement appear, then the event move to Hacking', async ({ browser }) => {
   const spectator = await (await browser.newContext()).newPage();
-  await eventPage(spectator);
+  await openDemoEvent(spectator);
   await expect(spectator.getByTestId('announcements')).toBeVisible();
   await expect(spectator.getByTestId('countdown')).toContainText('Hacking starts in');
   await expect(spectator.getByTestId('agenda')).toBeVisible();
   await expect(spectator.locator('.conn[data-state="live"]')).toBeVisible();
+
+  // A registered participant (the demo's Fatou) follows the same page, signed in.
+  const participant = await demoAccount(browser, 'participant@demo.test');
+  await openDemoEvent(participant);
+  await expect(participant.getByTestId('my-team')).toBeVisible();
 
   const organiser = await signInOrganiser(browser);
   const message = `Le bus 7 part à 8 h 30 (${unique()})`;
@@ -103,8 +114,9 @@ test('a spectator sees the organiser’s announcement appear, then the event mov
   await expect(composer.getByLabel('Message')).toHaveValue('');
   await expect(organiser.getByTestId('announcements')).toContainText(message);
 
-  // No reload: the announcement arrives through the live link.
+  // No reload: the announcement arrives through the live link, for both.
   await expect(spectator.getByTestId('announcements')).toContainText(message);
+  await expect(participant.getByTestId('announcements')).toContainText(message);
 
   // The phase change, behind a confirmation.
   await organiser.getByTestId('phase-next').click();
@@ -117,5 +129,8 @@ test('a spectator sees the organiser’s announcement appear, then the event mov
 
   await expect(spectator.locator('.event-badges')).toContainText('Hacking');
   await expect(spectator.getByText('Hacking starts in')).toHaveCount(0);
+  // The countdown moves on to the next scheduled milestone.
+  await expect(spectator.getByTestId('countdown')).toContainText('Judging starts in');
+  await expect(participant.getByTestId('countdown')).toContainText('Judging starts in');
   await spectator.screenshot({ path: `${ARTIFACTS}/spectator-event.png`, fullPage: true });
 });

@@ -4,9 +4,11 @@ use crate::components::footer::SiteFooter;
 use crate::components::header::{SiteHeader, SkipLink};
 use crate::components::status::{Announcer, LiveRegion};
 use crate::i18n::I18n;
+use crate::pages::dashboard::DashboardPage;
 use crate::pages::event::EventPage;
 use crate::pages::home::HomePage;
 use crate::pages::manage::ManagePage;
+use crate::pages::new_event::NewEventPage;
 use crate::pages::not_found::NotFoundPage;
 use crate::pages::sign_in::SignInPage;
 use crate::pages::sign_up::SignUpPage;
@@ -35,8 +37,11 @@ pub fn App() -> impl IntoView {
             <main id="main" class="site-main" tabindex="-1">
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view=HomePage />
+                    // Before `/events/:id`: routes match in the order written.
+                    <Route path=path!("/events/new") view=NewEventPage />
                     <Route path=path!("/events/:id") view=EventPage />
-                    <Route path=path!("/events/:id/manage") view=ManagePage />
+                    <Route path=path!("/events/:id/manage/:section?") view=ManagePage />
+                    <Route path=path!("/dashboard") view=DashboardPage />
                     <Route path=path!("/sign-in") view=SignInPage />
                     <Route path=path!("/sign-up") view=SignUpPage />
                 </Routes>

@@ -259,6 +259,29 @@ impl Session {
             other => other,
         }
     }
+
+    /// What a page loads for the signed-in person: `None` while nobody is signed in, and
+    /// loaded again whenever someone else signs in.
+    pub fn resource<T, F, Fut>(
+        self,
+        i18n: I18n,
+        call: F,
+    ) -> LocalResource<Option<Result<T, ApiError>>>
+    where
+        T: 'static,
+        F: Fn(String, hackops_shared::lang::Lang) -> Fut + Copy + 'static,
+        Fut: Future<Output = Result<T, ApiError>> + 'static,
+    {
+        let signed_in = Memo::new(move |_| self.user().map(|u| u.id));
+        LocalResource::new(move || {
+            let user = signed_in.get();
+            let lang = i18n.lang_untracked();
+            async move {
+                user?;
+                Some(self.authorized(|token| call(token, lang)).await)
+            }
+        })
+    }
 }
 
 fn unauthenticated() -> ApiError {

@@ -85,6 +85,7 @@ pub fn router(state: AppState) -> Router {
         .merge(events::routes::router())
         .merge(participation::routes::router())
         .merge(announcements::routes::router())
+        .merge(crate::dashboard::router())
         .merge(datasets::routes::router())
         .fallback(api_not_found)
         .method_not_allowed_fallback(method_not_allowed)

@@ -15,6 +15,7 @@ pub mod announcements;
 pub mod app;
 pub mod auth;
 pub mod config;
+pub mod dashboard;
 pub mod datasets;
 pub mod db;
 pub mod demo;

@@ -14,6 +14,7 @@ use utoipa::{Modify, OpenApi};
         crate::auth::routes::refresh,
         crate::auth::routes::logout,
         crate::auth::routes::me,
+        crate::dashboard::my_events,
         crate::organisations::routes::list,
         crate::organisations::routes::create,
         crate::events::routes::list,

@@ -180,6 +180,17 @@ pub enum AgendaKind {
 }
 
 impl AgendaKind {
+    pub const ALL: [AgendaKind; 8] = [
+        AgendaKind::Kickoff,
+        AgendaKind::Talk,
+        AgendaKind::Mentoring,
+        AgendaKind::Meal,
+        AgendaKind::Deadline,
+        AgendaKind::Pitch,
+        AgendaKind::Ceremony,
+        AgendaKind::Other,
+    ];
+
     pub fn label(self, lang: Lang) -> &'static str {
         match (self, lang) {
             (AgendaKind::Kickoff, Lang::En) => "Kick-off",

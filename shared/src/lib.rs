@@ -13,6 +13,7 @@
 
 pub mod announcements;
 pub mod auth;
+pub mod dashboard;
 pub mod datasets;
 pub mod error;
 pub mod events;

@@ -8,12 +8,17 @@ pub async fn list(lang: Lang) -> Result<EventList, ApiError> {
     get("/events", lang, None).await
 }
 
-pub async fn one(id: &str, lang: Lang) -> Result<EventDto, ApiError> {
-    get(&format!("/events/{}", encode_segment(id)), lang, None).await
+/// One event; with a token, also a draft its organisers and judges may see.
+pub async fn one(id: &str, lang: Lang, token: Option<String>) -> Result<EventDto, ApiError> {
+    get(&format!("/events/{}", encode_segment(id)), lang, token.as_deref()).await
 }
 
-pub async fn challenges(id: &str, lang: Lang) -> Result<ChallengeList, ApiError> {
-    get(&format!("/events/{}/challenges", encode_segment(id)), lang, None).await
+pub async fn challenges(
+    id: &str,
+    lang: Lang,
+    token: Option<String>,
+) -> Result<ChallengeList, ApiError> {
+    get(&format!("/events/{}/challenges", encode_segment(id)), lang, token.as_deref()).await
 }
 
 /// Keeps a path segment taken from the address bar from reaching another route.

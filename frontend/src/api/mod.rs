@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod events;
+pub mod manage;
 pub mod ops;
 
 use crate::i18n;
@@ -136,4 +137,54 @@ pub(crate) async fn post_empty<B: Serialize>(
 ) -> Result<(), ApiError> {
     let request = with_headers(Request::post(&url(path)), lang, token).json(body);
     send(request).await.map(drop)
+}
+
+/// The verbs of writes besides POST.
+#[derive(Clone, Copy)]
+pub(crate) enum Verb {
+    Put,
+    Patch,
+    Delete,
+}
+
+/// A PUT, PATCH or DELETE with a JSON body (`None` for none); the answer is decoded into `T`.
+pub(crate) async fn write<B: Serialize, T: DeserializeOwned>(
+    verb: Verb,
+    path: &str,
+    body: Option<&B>,
+    lang: Lang,
+    token: Option<&str>,
+) -> Result<T, ApiError> {
+    decode(send(write_request(verb, path, body, lang, token)).await?).await
+}
+
+/// A PUT, PATCH or DELETE whose success carries no body the page needs.
+pub(crate) async fn write_empty<B: Serialize>(
+    verb: Verb,
+    path: &str,
+    body: Option<&B>,
+    lang: Lang,
+    token: Option<&str>,
+) -> Result<(), ApiError> {
+    send(write_request(verb, path, body, lang, token)).await.map(drop)
+}
+
+fn write_request<B: Serialize>(
+    verb: Verb,
+    path: &str,
+    body: Option<&B>,
+    lang: Lang,
+    token: Option<&str>,
+) -> Result<Request, gloo_net::Error> {
+    let path = url(path);
+    let builder = match verb {
+        Verb::Put => Request::put(&path),
+        Verb::Patch => Request::patch(&path),
+        Verb::Delete => Request::delete(&path),
+    };
+    let builder = with_headers(builder, lang, token);
+    match body {
+        Some(body) => builder.json(body),
+        None => builder.build(),
+    }
 }

@@ -10,15 +10,20 @@ use hackops_shared::events::{AgendaList, EventPhase};
 use hackops_shared::ids::EventId;
 use hackops_shared::lang::Lang;
 use hackops_shared::registrations::{EventStats, RegistrationDto};
-use hackops_shared::teams::TeamList;
+use hackops_shared::teams::{TeamList, TeamSeekerList};
 use serde_json::{json, Value};
 
 fn path(event: EventId, rest: &str) -> String {
     format!("/events/{event}/{rest}")
 }
 
-pub async fn agenda(event: EventId, lang: Lang) -> Result<AgendaList, ApiError> {
-    get(&path(event, "agenda"), lang, None).await
+/// The agenda; the token lets organisers read the agenda of a draft.
+pub async fn agenda(
+    event: EventId,
+    lang: Lang,
+    token: Option<String>,
+) -> Result<AgendaList, ApiError> {
+    get(&path(event, "agenda"), lang, token.as_deref()).await
 }
 
 /// What the caller may see (the token unlocks participants' and challenges' notices).
@@ -91,4 +96,15 @@ pub async fn csv(
     let response = send(request).await?;
     let status = response.status();
     response.text().await.map_err(|_| ApiError::Unexpected { status })
+}
+
+/// Confirmed participants looking for a team, with a skill containing `skill` (all when empty).
+pub async fn seekers(
+    event: EventId,
+    skill: &str,
+    lang: Lang,
+    token: String,
+) -> Result<TeamSeekerList, ApiError> {
+    let query = String::from(js_sys::encode_uri_component(skill.trim()));
+    get(&path(event, &format!("seekers?skill={query}")), lang, Some(&token)).await
 }

@@ -3,6 +3,7 @@
 use crate::api::ApiError;
 use crate::components::status::Spinner;
 use crate::i18n::{tr, use_i18n, Texts};
+use crate::session::Session;
 use hackops_shared::error::FieldCode;
 use hackops_shared::validation::Issues;
 use leptos::prelude::*;
@@ -83,6 +84,25 @@ impl FormState {
     pub fn done(self) {
         self.pending.set(false);
     }
+
+    /// Sends this form's authenticated request: on success `on_ok` gets the answer, on
+    /// failure the form shows the error.
+    pub fn send<T, F, Fut>(self, session: Session, call: F, on_ok: impl FnOnce(T) + 'static)
+    where
+        T: 'static,
+        F: Fn(String) -> Fut + 'static,
+        Fut: std::future::Future<Output = Result<T, ApiError>> + 'static,
+    {
+        leptos::task::spawn_local(async move {
+            match session.authorized(call).await {
+                Ok(answer) => {
+                    self.done();
+                    on_ok(answer);
+                }
+                Err(error) => self.fail(error),
+            }
+        });
+    }
 }
 
 fn focus_first_invalid() {
@@ -136,11 +156,15 @@ pub fn TextField(
     /// Not required (no `required` attribute).
     #[prop(optional)]
     optional: bool,
+    /// A multi-line text area of this many rows instead of a one-line input.
+    #[prop(optional)]
+    rows: Option<u32>,
+    /// The id of a `<datalist>` of suggestions.
+    #[prop(optional)]
+    list: Option<&'static str>,
 ) -> impl IntoView {
-    let i18n = use_i18n();
-    let id = format!("field-{name}");
+    let (id, error_id) = field_ids(name);
     let hint_id = format!("{id}-hint");
-    let error_id = format!("{id}-error");
     let error = move || form.error(name);
     let described_by = {
         let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
@@ -166,35 +190,38 @@ pub fn TextField(
                         </p>
                     }
                 })}
-            {
-                let error_id = error_id.clone();
-                move || {
-                    error()
-                        .map(|code| {
-                            view! {
-                                <p class="field-error" id=error_id.clone()>
-                                    <svg class="icon" viewBox="0 0 24 24" aria-hidden="true">
-                                        <circle cx="12" cy="12" r="9" />
-                                        <path d="M12 7.5v5.5M12 16.5v.01" />
-                                    </svg>
-                                    {code.message(i18n.lang())}
-                                </p>
-                            }
-                        })
+            <FieldErrorText form name icon=true />
+            {match rows {
+                None => view! {
+                    <input
+                        id=id
+                        name=name
+                        type=input_type
+                        autocomplete=autocomplete
+                        list=list
+                        required=!optional
+                        spellcheck="false"
+                        aria-invalid=move || error().map(|_| "true")
+                        aria-describedby=described_by
+                        bind:value=value
+                        on:input=move |_| form.clear_field(name)
+                    />
                 }
-            }
-            <input
-                id=id
-                name=name
-                type=input_type
-                autocomplete=autocomplete
-                required=!optional
-                spellcheck="false"
-                aria-invalid=move || error().map(|_| "true")
-                aria-describedby=described_by
-                bind:value=value
-                on:input=move |_| form.clear_field(name)
-            />
+                .into_any(),
+                Some(rows) => view! {
+                    <textarea
+                        id=id
+                        name=name
+                        rows=rows
+                        required=!optional
+                        aria-invalid=move || error().map(|_| "true")
+                        aria-describedby=described_by
+                        bind:value=value
+                        on:input=move |_| form.clear_field(name)
+                    ></textarea>
+                }
+                .into_any(),
+            }}
         </div>
     }
 }
@@ -209,14 +236,9 @@ pub fn CheckField(
     checked: RwSignal<bool>,
     #[prop(optional)] required: bool,
 ) -> impl IntoView {
-    let i18n = use_i18n();
-    let id = format!("field-{name}");
-    let error_id = format!("{id}-error");
+    let (id, error_id) = field_ids(name);
     let error = move || form.error(name);
-    let described_by = {
-        let error_id = error_id.clone();
-        move || error().map(|_| error_id.clone())
-    };
+    let described_by = move || error().map(|_| error_id.clone());
     view! {
         <div class="field field-check" class:field-invalid=move || error().is_some()>
             <input
@@ -230,16 +252,7 @@ pub fn CheckField(
                 on:change=move |_| form.clear_field(name)
             />
             <label for=id>{tr(label)}</label>
-            {move || {
-                error()
-                    .map(|code| {
-                        view! {
-                            <p class="field-error" id=error_id.clone()>
-                                {code.message(i18n.lang())}
-                            </p>
-                        }
-                    })
-            }}
+            <FieldErrorText form name />
         </div>
     }
 }
@@ -270,5 +283,71 @@ pub fn SubmitButton(
                 }
             }}
         </button>
+    }
+}
+
+/// A labelled drop-down list; its `<option>`s are the children.
+#[component]
+pub fn SelectField(
+    form: FormState,
+    /// The JSON field name, as in the server's error details.
+    name: &'static str,
+    label: fn(&Texts) -> &'static str,
+    value: RwSignal<String>,
+    children: Children,
+) -> impl IntoView {
+    let (id, error_id) = field_ids(name);
+    let error = move || form.error(name);
+    let described_by = move || error().map(|_| error_id.clone());
+    view! {
+        <div class="field" class:field-invalid=move || error().is_some()>
+            <label for=id.clone()>{tr(label)}</label>
+            <FieldErrorText form name />
+            <select
+                id=id
+                name=name
+                aria-invalid=move || error().map(|_| "true")
+                aria-describedby=described_by
+                bind:value=value
+                on:change=move |_| form.clear_field(name)
+            >
+                {children()}
+            </select>
+        </div>
+    }
+}
+
+/// The ids of a field's input and of its error message.
+fn field_ids(name: &str) -> (String, String) {
+    let id = format!("field-{name}");
+    let error_id = format!("{id}-error");
+    (id, error_id)
+}
+
+/// A field's inline error, when it has one (read out through `aria-describedby`).
+#[component]
+fn FieldErrorText(
+    form: FormState,
+    name: &'static str,
+    /// With the warning sign (text inputs).
+    #[prop(optional)]
+    icon: bool,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let error_id = field_ids(name).1;
+    move || {
+        form.error(name).map(|code| {
+            view! {
+                <p class="field-error" id=error_id.clone()>
+                    {icon.then(|| view! {
+                        <svg class="icon" viewBox="0 0 24 24" aria-hidden="true">
+                            <circle cx="12" cy="12" r="9" />
+                            <path d="M12 7.5v5.5M12 16.5v.01" />
+                        </svg>
+                    })}
+                    {code.message(i18n.lang())}
+                </p>
+            }
+        })
     }
 }

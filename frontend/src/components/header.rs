@@ -25,6 +25,8 @@ pub fn SkipLink() -> impl IntoView {
 pub fn SiteHeader() -> impl IntoView {
     let location = use_location();
     let on_events = move || (location.pathname.get() == "/").then_some("page");
+    let on_dashboard = move || (location.pathname.get() == "/dashboard").then_some("page");
+    let session = crate::session::use_session();
     view! {
         <header class="site-header">
             <div class="container header-inner">
@@ -36,6 +38,9 @@ pub fn SiteHeader() -> impl IntoView {
                     <a href="/" aria-current=on_events>
                         {tr(|t| t.nav_events)}
                     </a>
+                    {move || session.user().is_some().then(|| view! {
+                        <a href="/dashboard" aria-current=on_dashboard>{tr(|t| t.nav_my_events)}</a>
+                    })}
                 </nav>
                 <ConnectionStatus />
                 <div class="header-tools">

@@ -86,3 +86,14 @@ pub fn LoadError(error: ApiError, retry: Callback<()>) -> impl IntoView {
         </div>
     }
 }
+
+/// In place of a page that needs an account: why, and the way to sign in.
+#[component]
+pub fn SignInFirst() -> impl IntoView {
+    view! {
+        <div class="empty-state">
+            <p>{tr(|t| t.setup.sign_in_first)}</p>
+            <a class="btn btn-primary" href="/sign-in">{tr(|t| t.sign_in)}</a>
+        </div>
+    }
+}

@@ -121,4 +121,6 @@ pub static EN: Texts = Texts {
     link_offline: "Offline",
     event_updated: "This event has just been updated.",
     ops: &super::ops::EN,
+    setup: &super::setup::EN,
+    nav_my_events: "My events",
 };

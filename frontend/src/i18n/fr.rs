@@ -115,4 +115,6 @@ pub static FR: Texts = Texts {
     link_offline: "Hors ligne",
     event_updated: "Cet événement vient d'être mis à jour.",
     ops: &super::ops::FR,
+    setup: &super::setup::FR,
+    nav_my_events: "Mes événements",
 };

@@ -7,8 +7,10 @@
 mod en;
 mod fr;
 mod ops;
+mod setup;
 
 pub use ops::OpsTexts;
+pub use setup::SetupTexts;
 
 use hackops_shared::lang::Lang;
 use leptos::prelude::*;
@@ -108,6 +110,10 @@ pub struct Texts {
 
     /// Event operations: countdown, agenda, announcements, registration, teams, control room.
     pub ops: &'static OpsTexts,
+    /// Organisers' set-up pages and the dashboard.
+    pub setup: &'static SetupTexts,
+    /// The header's link to the dashboard.
+    pub nav_my_events: &'static str,
 }
 
 /// The texts of a language.

@@ -5,7 +5,7 @@ use crate::components::rich_text::RichText;
 use crate::components::status::{set_title, use_announcer, use_title, LoadError, Loading};
 use crate::format::{date_range, Detail};
 use crate::i18n::{tr, use_i18n};
-use crate::pages::event_ops::{News, Ops, OpsAside, OpsBoard, OpsHero};
+use crate::pages::event_ops::{News, Ops, OpsAside, OpsBoard, OpsHero, Seekers};
 use crate::pages::not_found::NotFound;
 use crate::realtime::use_topic;
 use crate::session::use_session;
@@ -23,16 +23,21 @@ pub fn EventPage() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
 
+    // Signed in, the calls carry the token: organisers and judges see their drafts too.
+    let signed_in = Memo::new(move |_| session.user().map(|u| u.id));
     let event = LocalResource::new(move || {
         let id = id.get();
-        async move { api::events::one(&id, i18n.lang_untracked()).await }
+        signed_in.track();
+        let token = session.access_token();
+        async move { api::events::one(&id, i18n.lang_untracked(), token).await }
     });
     let challenges = LocalResource::new(move || {
         let id = id.get();
-        async move { api::events::challenges(&id, i18n.lang_untracked()).await }
+        signed_in.track();
+        let token = session.access_token();
+        async move { api::events::challenges(&id, i18n.lang_untracked(), token).await }
     });
     // The signed-in person's role in this event, from /me (refreshing the token if needed).
-    let signed_in = Memo::new(move |_| session.user().map(|u| u.id));
     let role = LocalResource::new(move || {
         let user = signed_in.get();
         let id = id.get();
@@ -59,24 +64,25 @@ pub fn EventPage() -> impl IntoView {
     });
 
     dynamic(move || match event.get() {
-        None => view! {
-            <div class="container section">
-                <Loading label=|t| t.event_loading />
-            </div>
+        Some(Ok(e)) => view! {
+            <EventView event=e challenges role=Signal::derive(move || role.get().flatten()) />
         }
         .into_any(),
-        Some(Err(error)) if error.is(ErrorCode::NotFound) => {
+        // A draft answers "not found" until the restored session's token comes along.
+        Some(Err(error)) if session.is_ready() && error.is(ErrorCode::NotFound) => {
             view! { <NotFound title=|t| t.event_not_found_title text=|t| t.event_not_found_text /> }
                 .into_any()
         }
-        Some(Err(error)) => view! {
+        Some(Err(error)) if session.is_ready() => view! {
             <div class="container section">
                 <LoadError error retry />
             </div>
         }
         .into_any(),
-        Some(Ok(e)) => view! {
-            <EventView event=e challenges role=Signal::derive(move || role.get().flatten()) />
+        _ => view! {
+            <div class="container section">
+                <Loading label=|t| t.event_loading />
+            </div>
         }
         .into_any(),
     })
@@ -226,6 +232,7 @@ fn EventView(
                     {challenge_list}
                 </section>
                 <OpsBoard ops />
+                <Seekers ops />
             </div>
             <OpsAside ops />
             {dynamic(move || {

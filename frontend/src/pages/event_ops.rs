@@ -3,7 +3,9 @@
 
 use crate::api::{self, ApiError};
 use crate::components::dynamic;
-use crate::components::form::{CheckField, FormBanner, FormState, SubmitButton, TextField};
+use crate::components::form::{
+    CheckField, FormBanner, FormState, SelectField, SubmitButton, TextField,
+};
 use crate::components::rich_text::RichText;
 use crate::components::status::{use_announcer, LoadError, Loading};
 use crate::format::{date_range, Detail};
@@ -241,10 +243,12 @@ pub fn News(ops: Ops) -> impl IntoView {
 #[component]
 pub fn OpsBoard(ops: Ops) -> impl IntoView {
     let i18n = use_i18n();
+    let session = use_session();
     let (id, changed) = (ops.id, ops.changed);
     let agenda = LocalResource::new(move || {
         changed.track();
-        async move { api::ops::agenda(id, i18n.lang_untracked()).await }
+        let token = session.access_token();
+        async move { api::ops::agenda(id, i18n.lang_untracked(), token).await }
     });
     let agenda_view = dynamic(move || {
         match agenda.get() {
@@ -552,6 +556,14 @@ fn MyTeam(ops: Ops) -> impl IntoView {
         Some(team) => {
             let invite = team.invite_code.clone().unwrap_or_default();
             let team_id = team.id;
+            let me = session.user().map(|u| u.id);
+            let captain = team.members.iter().any(|m| Some(m.user_id) == me && m.captain);
+            let others: Vec<(String, String)> = team
+                .members
+                .iter()
+                .filter(|m| Some(m.user_id) != me)
+                .map(|m| (m.user_id.to_string(), m.display_name.clone()))
+                .collect();
             let copy = move |_| {
                 copy_text(&invite);
                 copied.set(true);
@@ -588,6 +600,7 @@ fn MyTeam(ops: Ops) -> impl IntoView {
                         on:click=move |_| if leave.begin() { run(leave, format!("teams/{team_id}/leave"), json!({})) }>
                         {tr(|t| t.ops.leave_team)}
                     </button>
+                    {captain.then(|| view! { <CaptainTools ops team_id others /> })}
                 </section>
             }
             .into_any()
@@ -622,4 +635,138 @@ fn MyTeam(ops: Ops) -> impl IntoView {
         .into_any(),
     }
     })
+}
+
+/// What only a captain may do: hand the captaincy to a teammate, or dissolve the team.
+#[component]
+fn CaptainTools(ops: Ops, team_id: uuid::Uuid, others: Vec<(String, String)>) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let announcer = use_announcer();
+    let form = FormState::new();
+    let next = RwSignal::new(others.first().map(|(id, _)| id.clone()).unwrap_or_default());
+    let confirming = RwSignal::new(false);
+    let done = move |said: fn(&Texts) -> &'static str| {
+        confirming.set(false);
+        ops.teams.refetch();
+        announcer.say(said(i18n.texts_untracked()));
+    };
+    let hand_over = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if !form.begin() {
+            return;
+        }
+        let body = json!({ "user_id": next.get_untracked() });
+        let lang = i18n.lang_untracked();
+        let rest = format!("teams/{team_id}/captain");
+        form.send(
+            session,
+            move |token| {
+                let (body, rest) = (body.clone(), rest.clone());
+                async move { api::ops::act(ops.id, &rest, &body, lang, token).await }
+            },
+            move |()| done(|t| t.ops.captain_handed_over),
+        );
+    };
+    let dissolve = move |_| {
+        if !form.begin() {
+            return;
+        }
+        let lang = i18n.lang_untracked();
+        form.send(
+            session,
+            move |token| async move { api::manage::dissolve_team(ops.id, team_id, lang, token).await },
+            move |()| done(|t| t.ops.team_dissolved),
+        );
+    };
+    let has_others = !others.is_empty();
+    view! {
+        <div class="captain-tools" data-testid="captain-tools">
+            <FormBanner form />
+            {has_others.then(|| view! {
+                <form class="form form-inline" novalidate=true on:submit=hand_over data-testid="hand-over-form">
+                    <SelectField form name="user_id" label=|t| t.ops.new_captain_label value=next>
+                        {others.iter().map(|(id, name)| view! { <option value=id.clone()>{name.clone()}</option> }).collect_view()}
+                    </SelectField>
+                    <button type="submit" class="btn btn-secondary btn-small" disabled=move || form.is_pending()>
+                        {tr(|t| t.ops.hand_over)}
+                    </button>
+                </form>
+            })}
+            {move || if confirming.get() {
+                view! {
+                    <div class="confirm-box" role="alertdialog" aria-labelledby="dissolve-title">
+                        <p class="alert-title" id="dissolve-title">{tr(|t| t.ops.dissolve_confirm)}</p>
+                        <div class="confirm-actions">
+                            <button type="button" class="btn btn-danger" disabled=move || form.is_pending() on:click=dissolve>
+                                {tr(|t| t.ops.dissolve_yes)}
+                            </button>
+                            <button type="button" class="btn btn-secondary" on:click=move |_| confirming.set(false)>
+                                {tr(|t| t.ops.cancel)}
+                            </button>
+                        </div>
+                    </div>
+                }
+                .into_any()
+            } else {
+                view! {
+                    <button type="button" class="btn btn-ghost btn-small btn-danger-text" on:click=move |_| confirming.set(true)>
+                        {tr(|t| t.ops.dissolve)}
+                    </button>
+                }
+                .into_any()
+            }}
+        </div>
+    }
+}
+
+/// People looking for a team, filtered by a skill: where captains find teammates.
+#[component]
+pub fn Seekers(ops: Ops) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let skill = RwSignal::new(String::new());
+    let seekers = LocalResource::new(move || {
+        ops.changed.track();
+        let skill = skill.get();
+        let lang = i18n.lang_untracked();
+        async move {
+            session.user()?;
+            Some(session.authorized(|token| api::ops::seekers(ops.id, &skill, lang, token)).await)
+        }
+    });
+    let list = move || {
+        match seekers.get() {
+        None | Some(None) => ().into_any(),
+        Some(Some(Err(error))) => view! { <LoadError error retry=Callback::new(move |()| seekers.refetch()) /> }.into_any(),
+        Some(Some(Ok(list))) if list.items.is_empty() => {
+            view! { <p class="muted">{tr(|t| t.ops.seekers_empty)}</p> }.into_any()
+        }
+        Some(Some(Ok(list))) => view! {
+            <ul class="seekers" data-testid="seekers">
+                {list.items.into_iter().map(|p| view! {
+                    <li>
+                        <p class="setup-item-title">{p.display_name}</p>
+                        <p class="skills">{p.skills.into_iter().map(|s| view! { <span class="tag">{s}</span> }).collect_view()}</p>
+                        {(!p.interests.is_empty()).then(|| view! { <p class="muted">{p.interests}</p> })}
+                    </li>
+                }).collect_view()}
+            </ul>
+        }
+        .into_any(),
+    }
+    };
+    move || {
+        session.user().is_some().then(|| view! {
+            <section class="panel" aria-labelledby="seekers-heading" data-testid="seekers-board">
+                <h2 id="seekers-heading">{tr(|t| t.ops.seekers_heading)}</h2>
+                <div class="field">
+                    <label for="seekers-skill">{tr(|t| t.ops.seekers_filter)}</label>
+                    <input id="seekers-skill" type="search" autocomplete="off"
+                        on:change=move |ev| skill.set(event_target_value(&ev)) />
+                </div>
+                {dynamic(list)}
+            </section>
+        })
+    }
 }

@@ -8,6 +8,7 @@ use crate::components::status::{use_announcer, use_title, LoadError, Loading};
 use crate::i18n::{tr, use_i18n, Texts};
 use crate::pages::event_ops::{News, Ops};
 use crate::pages::not_found::NotFound;
+use crate::pages::setup::{AgendaSetup, ChallengesSetup, EventSetup, RegistrationsSetup};
 use crate::realtime::use_topic;
 use crate::session::use_session;
 use hackops_shared::announcements::{Audience, CreateAnnouncementRequest};
@@ -28,28 +29,37 @@ type Pick = fn(&Texts) -> &'static str;
 #[component]
 pub fn ManagePage() -> impl IntoView {
     let i18n = use_i18n();
+    let session = use_session();
     let params = use_params_map();
     let id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
+    let section = Memo::new(move |_| Section::parse(params.read().get("section").as_deref()));
+    // Signed in, the calls carry the token: organisers and judges see their drafts too.
+    let signed_in = Memo::new(move |_| session.user().map(|u| u.id));
     let event = LocalResource::new(move || {
         let id = id.get();
-        async move { api::events::one(&id, i18n.lang_untracked()).await }
+        signed_in.track();
+        let token = session.access_token();
+        async move { api::events::one(&id, i18n.lang_untracked(), token).await }
     });
     let challenges = LocalResource::new(move || {
         let id = id.get();
-        async move { api::events::challenges(&id, i18n.lang_untracked()).await }
+        signed_in.track();
+        let token = session.access_token();
+        async move { api::events::challenges(&id, i18n.lang_untracked(), token).await }
     });
     use_title(move || i18n.t().ops.control_room.to_owned());
     dynamic(move || {
         match event.get() {
-        None => view! { <div class="container section"><Loading label=|t| t.event_loading /></div> }.into_any(),
-        Some(Err(error)) if error.is(ErrorCode::NotFound) => {
+        Some(Ok(e)) => view! { <ControlRoom event=e challenges section /> }.into_any(),
+        // A draft answers "not found" until the restored session's token comes along.
+        Some(Err(error)) if session.is_ready() && error.is(ErrorCode::NotFound) => {
             view! { <NotFound title=|t| t.event_not_found_title text=|t| t.event_not_found_text /> }.into_any()
         }
-        Some(Err(error)) => view! {
+        Some(Err(error)) if session.is_ready() => view! {
             <div class="container section"><LoadError error retry=Callback::new(move |()| event.refetch()) /></div>
         }
         .into_any(),
-        Some(Ok(e)) => view! { <ControlRoom event=e challenges /> }.into_any(),
+        _ => view! { <div class="container section"><Loading label=|t| t.event_loading /></div> }.into_any(),
     }
     })
 }
@@ -58,6 +68,7 @@ pub fn ManagePage() -> impl IntoView {
 fn ControlRoom(
     event: EventDto,
     challenges: LocalResource<Result<ChallengeList, ApiError>>,
+    section: Memo<Section>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
@@ -78,7 +89,7 @@ fn ControlRoom(
         }
     });
     let title = move || event.with(|e| e.title.clone());
-    let stats_view = dynamic(move || {
+    let stats_view = move || {
         match stats.get() {
         None => view! { <Loading label=|t| t.loading /> }.into_any(),
         Some(None) => view! {
@@ -106,7 +117,7 @@ fn ControlRoom(
             .into_any()
         }
     }
-    });
+    };
     view! {
         <div class="event-hero">
             <div class="container">
@@ -121,28 +132,44 @@ fn ControlRoom(
                 <p class="lead">{tr(|t| t.ops.control_room_lead)}</p>
             </div>
         </div>
-        <div class="container control-room">
-            <section class="panel control-stats" aria-labelledby="stats-heading">
-                <h2 id="stats-heading">{tr(|t| t.ops.stats_heading)}</h2>
-                {stats_view}
-            </section>
-            <div class="control-main">
-                <Composer ops />
-                <News ops />
-            </div>
-            <div class="control-side">
-                <PhaseControl ops />
-                <section class="panel" aria-labelledby="exports-heading">
-                    <h2 id="exports-heading">{tr(|t| t.ops.exports_heading)}</h2>
-                    <p class="muted">{tr(|t| t.ops.exports_lead)}</p>
-                    <p class="export-buttons">
-                        <Export ops file="registrations.csv" label=|t| t.ops.export_registrations />
-                        <Export ops file="teams.csv" label=|t| t.ops.export_teams />
-                    </p>
-                </section>
-                <p><a href=format!("/events/{id}")>{tr(|t| t.ops.back_to_event)}</a></p>
-            </div>
+        <div class="container">
+            <SectionTabs id section />
         </div>
+        {dynamic(move || match section.get() {
+            Section::Live => view! {
+                <div class="container control-room">
+                    <section class="panel control-stats" aria-labelledby="stats-heading">
+                        <h2 id="stats-heading">{tr(|t| t.ops.stats_heading)}</h2>
+                        {dynamic(stats_view)}
+                    </section>
+                    <div class="control-main">
+                        <Composer ops />
+                        <News ops />
+                    </div>
+                    <div class="control-side">
+                        <PhaseControl ops />
+                        <section class="panel" aria-labelledby="exports-heading">
+                            <h2 id="exports-heading">{tr(|t| t.ops.exports_heading)}</h2>
+                            <p class="muted">{tr(|t| t.ops.exports_lead)}</p>
+                            <p class="export-buttons">
+                                <Export ops file="registrations.csv" label=|t| t.ops.export_registrations />
+                                <Export ops file="teams.csv" label=|t| t.ops.export_teams />
+                            </p>
+                        </section>
+                        <p><a href=format!("/events/{id}")>{tr(|t| t.ops.back_to_event)}</a></p>
+                    </div>
+                </div>
+            }
+            .into_any(),
+            Section::Event => view! { <div class="container setup"><EventSetup ops /></div> }.into_any(),
+            Section::Challenges => view! { <div class="container setup"><ChallengesSetup ops /></div> }.into_any(),
+            Section::Agenda => view! { <div class="container setup"><AgendaSetup ops /></div> }.into_any(),
+            Section::Registrations => view! { <div class="container setup"><RegistrationsSetup ops /></div> }.into_any(),
+            Section::Unknown => view! {
+                <NotFound title=|t| t.not_found_title text=|t| t.not_found_text />
+            }
+            .into_any(),
+        })}
     }
 }
 
@@ -369,5 +396,58 @@ fn Export(ops: Ops, file: &'static str, label: Pick) -> impl IntoView {
             </svg>
             {tr(label)}
         </button>
+    }
+}
+
+/// The parts of the control room, one address each (`/events/{id}/manage/<part>`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    Live,
+    Event,
+    Challenges,
+    Agenda,
+    Registrations,
+    Unknown,
+}
+
+impl Section {
+    const TABS: [(Section, &'static str, Pick); 5] = [
+        (Section::Live, "", |t| t.setup.tab_live),
+        (Section::Event, "/event", |t| t.setup.tab_event),
+        (Section::Challenges, "/challenges", |t| t.setup.tab_challenges),
+        (Section::Agenda, "/agenda", |t| t.setup.tab_agenda),
+        (Section::Registrations, "/registrations", |t| t.setup.tab_registrations),
+    ];
+
+    fn parse(raw: Option<&str>) -> Self {
+        match raw {
+            None | Some("") => Section::Live,
+            Some("event") => Section::Event,
+            Some("challenges") => Section::Challenges,
+            Some("agenda") => Section::Agenda,
+            Some("registrations") => Section::Registrations,
+            Some(_) => Section::Unknown,
+        }
+    }
+}
+
+#[component]
+fn SectionTabs(id: hackops_shared::ids::EventId, section: Memo<Section>) -> impl IntoView {
+    view! {
+        <nav class="tabs" aria-label=tr(|t| t.setup.tabs_label)>
+            <ul>
+                {Section::TABS
+                    .into_iter()
+                    .map(|(tab, suffix, label)| view! {
+                        <li>
+                            <a href=format!("/events/{id}/manage{suffix}")
+                                aria-current=move || (section.get() == tab).then_some("page")>
+                                {tr(label)}
+                            </a>
+                        </li>
+                    })
+                    .collect_view()}
+            </ul>
+        </nav>
     }
 }

@@ -223,19 +223,22 @@ pub async fn claim_transition(db: &impl ConnectionTrait, id: Uuid) -> Result<boo
     Ok(result.rows_affected == 1)
 }
 
-/// The earliest pending transition of each event.
-pub async fn next_transitions(
+/// The pending transitions of each event, earliest first.
+pub async fn pending_transitions(
     db: &impl ConnectionTrait,
     event_ids: Vec<Uuid>,
-) -> Result<HashMap<Uuid, Transition>, sea_orm::DbErr> {
+) -> Result<HashMap<Uuid, Vec<Transition>>, sea_orm::DbErr> {
     let pending = phase_transitions::Entity::find()
         .filter(phase_transitions::Column::EventId.is_in(event_ids))
         .filter(phase_transitions::Column::FiredAt.is_null())
-        .order_by_desc(phase_transitions::Column::ScheduledAt)
+        .order_by_asc(phase_transitions::Column::ScheduledAt)
         .all(db)
         .await?;
-    // Descending order: the last insert per event is its earliest.
-    Ok(pending.into_iter().map(|t| (t.event_id, t)).collect())
+    let mut by_event: HashMap<Uuid, Vec<Transition>> = HashMap::new();
+    for t in pending {
+        by_event.entry(t.event_id).or_default().push(t);
+    }
+    Ok(by_event)
 }
 
 pub use agenda_items::Model as AgendaItem;

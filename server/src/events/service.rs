@@ -49,20 +49,28 @@ async fn to_dtos(db: &impl ConnectionTrait, events: Vec<Event>) -> AppResult<Vec
     let org_ids: Vec<Uuid> = events.iter().map(|e| e.organisation_id).collect();
     let orgs = organisations::summaries(db, org_ids).await?;
     let counts = repo::challenge_counts(db, ids.clone()).await?;
-    let mut next = repo::next_transitions(db, ids).await?;
+    let mut pending = repo::pending_transitions(db, ids).await?;
     events
         .into_iter()
         .map(|event| {
             let organisation = orgs.get(&event.organisation_id).cloned().ok_or_else(|| {
                 AppError::Internal(anyhow::anyhow!("event {} has no organisation", event.id))
             })?;
-            Ok(EventDto {
-                id: EventId(event.id),
-                phase: phase_of(&event)?,
-                next_transition: next.remove(&event.id).and_then(|t| {
+            let phase = phase_of(&event)?;
+            // A transition to a phase already reached by hand is no milestone any more.
+            let next_transition = pending
+                .remove(&event.id)
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|t| {
                     EventPhase::parse(&t.phase)
                         .map(|phase| NextTransition { phase, at: t.scheduled_at })
-                }),
+                })
+                .find(|t| t.phase > phase);
+            Ok(EventDto {
+                id: EventId(event.id),
+                phase,
+                next_transition,
                 challenge_count: counts.get(&event.id).copied().unwrap_or(0),
                 settings: settings_of(&event),
                 confirmed_count: u32::try_from(event.confirmed_count).unwrap_or(0),

@@ -5,6 +5,7 @@ mod announcements;
 mod auth;
 mod authz;
 mod cli;
+mod dashboard;
 mod datasets;
 mod events;
 mod helpers;

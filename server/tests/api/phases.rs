@@ -310,3 +310,19 @@ async fn organisers_edit_challenges() {
         .unwrap();
     assert_error(not_uuid, StatusCode::NOT_FOUND, "not_found").await;
 }
+
+#[tokio::test]
+async fn moving_by_hand_past_a_scheduled_milestone_points_the_countdown_at_the_next_one() {
+    let app = spawn_app_with(Options { demo: true, ..Options::default() }).await;
+    let (id, organiser) = demo(&app).await;
+    let path = format!("/api/v1/events/{id}");
+    let before: Value = app.get(&path).await.json().await.unwrap();
+    assert_eq!(before["next_transition"]["phase"], "hacking", "{before}");
+
+    let moved =
+        app.post_as(&format!("{path}/phase"), &organiser, &json!({"phase": "hacking"})).await;
+    assert!(moved.status().is_success(), "{}", moved.status());
+    let after: Value = app.get(&path).await.json().await.unwrap();
+    assert_eq!(after["phase"], "hacking");
+    assert_eq!(after["next_transition"]["phase"], "judging", "{after}");
+}
