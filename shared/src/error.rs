@@ -48,6 +48,8 @@ pub enum ErrorCode {
     TeamsLocked,
     /// Already in a team of this event.
     AlreadyInTeam,
+    /// A request to join this team is already waiting for its captain.
+    AlreadyRequested,
 }
 
 impl ErrorCode {
@@ -72,7 +74,8 @@ impl ErrorCode {
             | AlreadyRegistered
             | TeamFull
             | TeamsLocked
-            | AlreadyInTeam => 409,
+            | AlreadyInTeam
+            | AlreadyRequested => 409,
             RateLimited => 429,
             Internal => 500,
             ServiceUnavailable => 503,
@@ -110,6 +113,7 @@ impl ErrorCode {
             TeamFull => "team_full",
             TeamsLocked => "teams_locked",
             AlreadyInTeam => "already_in_team",
+            AlreadyRequested => "already_requested",
         }
     }
 
@@ -177,6 +181,8 @@ impl ErrorCode {
             }
             (AlreadyInTeam, Lang::En) => "You are already in a team for this event.",
             (AlreadyInTeam, Lang::Fr) => "Vous faites déjà partie d'une équipe pour cet événement.",
+            (AlreadyRequested, Lang::En) => "You have already asked to join this team.",
+            (AlreadyRequested, Lang::Fr) => "Vous avez déjà demandé à rejoindre cette équipe.",
         }
     }
 }

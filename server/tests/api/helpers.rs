@@ -234,6 +234,28 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// The stored version of a realtime topic (0 when it never changed).
+    pub async fn topic_version(&self, topic: &str) -> i64 {
+        let backend = self.db.get_database_backend();
+        let row = self
+            .db
+            .query_one(Statement::from_sql_and_values(
+                backend,
+                match backend {
+                    sea_orm::DatabaseBackend::Postgres => {
+                        "SELECT version FROM topic_versions WHERE topic = $1"
+                    }
+                    _ => "SELECT version FROM topic_versions WHERE topic = ?",
+                },
+                [topic.into()],
+            ))
+            .await
+            .expect("version query");
+        row.map(|r| r.try_get::<i64>("", "version").expect("version")).unwrap_or(0)
+    }
+}
+
 pub async fn session(response: Response) -> Session {
     let body: Value = response.json().await.expect("json");
     Session {

@@ -12,6 +12,7 @@ pub mod phase_transitions;
 pub mod refresh_tokens;
 pub mod registrations;
 pub mod resources;
+pub mod team_join_requests;
 pub mod team_members;
 pub mod teams;
 pub mod topic_versions;
