@@ -11,6 +11,7 @@ mod m0004_registrations_and_teams;
 mod m0005_announcements;
 mod m0006_datasets;
 mod m0007_team_join_requests;
+mod m0008_handout;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0005_announcements::Migration),
             Box::new(m0006_datasets::Migration),
             Box::new(m0007_team_join_requests::Migration),
+            Box::new(m0008_handout::Migration),
         ]
     }
 }

@@ -67,6 +67,13 @@ use utoipa::{Modify, OpenApi};
         crate::datasets::routes::add_link,
         crate::datasets::routes::download,
         crate::datasets::routes::licences,
+        crate::handout::routes::attach,
+        crate::handout::routes::detach,
+        crate::handout::routes::handout,
+        crate::handout::routes::accept,
+        crate::handout::routes::link,
+        crate::handout::routes::download,
+        crate::handout::routes::downloads,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -77,6 +84,7 @@ use utoipa::{Modify, OpenApi};
         (name = "participation", description = "Registration, waitlist, teams and the looking-for-a-team board"),
         (name = "announcements", description = "Organisers' notices, live to their audience"),
         (name = "datasets", description = "The open data pool: datasets, resources, downloads"),
+        (name = "handout", description = "Datasets handed out to teams: embargo, licence acceptance, signed links, counts"),
         (name = "agenda", description = "Sessions and deadlines, and the iCalendar feed"),
         (name = "operations", description = "Probes"),
     )

@@ -869,7 +869,8 @@ pub async fn stats(
         }
     }
     let teams = u32::try_from(repo::teams_of(db, id.0).await?.len()).unwrap_or(u32::MAX);
-    Ok(EventStats { registrations: counts, teams, without_team })
+    let downloads = crate::handout::service::download_total(db, id).await?;
+    Ok(EventStats { registrations: counts, teams, without_team, downloads })
 }
 
 /// Every team with its members as CSV (organisers), safe to open in a spreadsheet.

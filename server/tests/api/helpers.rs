@@ -107,6 +107,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         login_attempts_per_minute: options.login_attempts_per_minute,
         ws_max_connections_per_ip: 1000,
         max_upload_bytes: options.max_upload_bytes,
+        download_link_ttl: 600,
         demo: options.demo,
     };
     let config = Config::from_args(args).expect("config");

@@ -2,10 +2,13 @@
 
 pub mod agenda_items;
 pub mod announcements;
+pub mod challenge_datasets;
 pub mod challenges;
 pub mod datasets;
 pub mod event_roles;
 pub mod events;
+pub mod handout_acceptances;
+pub mod handout_downloads;
 pub mod organisation_members;
 pub mod organisations;
 pub mod phase_transitions;
