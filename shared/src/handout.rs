@@ -149,3 +149,92 @@ pub struct TeamDownloadList {
     /// Every download of the event's hand-out.
     pub total: u64,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::datasets::{licence, ResourceDto};
+    use crate::events::OrganisationSummary;
+    use crate::ids::OrganisationId;
+    use uuid::Uuid;
+
+    #[test]
+    fn acceptance_needs_both_boxes_ticked() {
+        let none = AcceptTermsRequest { accept_licence: false, accept_data_terms: false };
+        let issues = none.validate().expect_err("refused");
+        assert_eq!(issues.for_field("accept_licence"), Some(FieldCode::Required));
+        assert_eq!(issues.for_field("accept_data_terms"), Some(FieldCode::Required));
+        assert!(AcceptTermsRequest { accept_licence: true, accept_data_terms: true }
+            .validate()
+            .is_ok());
+        let blank = AttachDatasetRequest { dataset: "  ".into(), embargo: true };
+        assert_eq!(
+            blank.validate().expect_err("blank").for_field("dataset"),
+            Some(FieldCode::Required)
+        );
+    }
+
+    /// The hand-out as the front end receives it: a change here is a visible diff.
+    #[test]
+    fn handout_dtos_snapshot() {
+        let at = OffsetDateTime::from_unix_timestamp(1_800_000_000).expect("time");
+        let dataset = DatasetDto {
+            id: Uuid::from_u128(1),
+            name: "horaires-ter".into(),
+            title: "Horaires du TER".into(),
+            description: "Départs.".into(),
+            publisher: OrganisationSummary {
+                id: OrganisationId(Uuid::from_u128(2)),
+                slug: "ville-de-dakar".into(),
+                name: "Ville de Dakar".into(),
+            },
+            licence_id: "CC-BY-4.0".into(),
+            keywords: vec!["ter".into()],
+            themes: vec![],
+            spatial: Some("Dakar".into()),
+            frequency: None,
+            contact_email: None,
+            resources: vec![ResourceDto {
+                id: Uuid::from_u128(3),
+                title: "Départs".into(),
+                format: "CSV".into(),
+                media_type: "text/csv".into(),
+                size: Some(42),
+                sha256: Some("ab".repeat(32)),
+                url: "https://hack.example.org/api/v1/resources/3/download".into(),
+                remote: false,
+                created_at: at,
+            }],
+            created_at: at,
+            modified_at: at,
+        };
+        let handout = HandoutDto {
+            team_id: Some(Uuid::from_u128(4)),
+            items: vec![HandoutDatasetDto {
+                challenge_id: ChallengeId(Uuid::from_u128(5)),
+                dataset,
+                licence: LicenceDto::from(licence("CC-BY-4.0").expect("known licence")),
+                embargo: true,
+                released: true,
+                accepted_at: Some(at),
+            }],
+        };
+        let link =
+            DownloadLinkDto { url: "/api/v1/handout/download?token=…".into(), expires_at: at };
+        let downloads = TeamDownloadList {
+            items: vec![TeamDownloadDto {
+                team_id: Uuid::from_u128(4),
+                team_name: "Les Baobabs".into(),
+                dataset: "horaires-ter".into(),
+                dataset_title: "Horaires du TER".into(),
+                count: 3,
+                last_at: at,
+            }],
+            total: 3,
+        };
+        let back: HandoutDto =
+            serde_json::from_value(serde_json::to_value(&handout).expect("json")).expect("parse");
+        assert_eq!(back, handout);
+        insta::assert_json_snapshot!("handout", (handout, link, downloads));
+    }
+}

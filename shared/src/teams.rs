@@ -158,3 +158,44 @@ pub struct JoinRequestDto {
 pub struct JoinRequestList {
     pub items: Vec<JoinRequestDto>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::FieldCode;
+    use uuid::Uuid;
+
+    #[test]
+    fn a_join_request_note_is_optional_and_short() {
+        assert_eq!(CreateJoinRequest::default().validate().expect("valid"), "");
+        let long = CreateJoinRequest { message: "x".repeat(501) };
+        assert_eq!(
+            long.validate().expect_err("long").for_field("message"),
+            Some(FieldCode::TooLong)
+        );
+        for status in JoinRequestStatus::ALL {
+            assert_eq!(JoinRequestStatus::parse(status.as_str()), Some(status));
+        }
+    }
+
+    #[test]
+    fn join_request_snapshot() {
+        let at = time::OffsetDateTime::from_unix_timestamp(1_800_000_000).expect("time");
+        let request = JoinRequestDto {
+            id: Uuid::from_u128(1),
+            event_id: EventId(Uuid::from_u128(2)),
+            team_id: Uuid::from_u128(3),
+            team_name: "Les Baobabs".into(),
+            user_id: UserId(Uuid::from_u128(4)),
+            display_name: "Awa Diop".into(),
+            message: "Je fais de la cartographie.".into(),
+            status: JoinRequestStatus::Accepted,
+            created_at: at,
+            decided_at: Some(at),
+        };
+        let back: JoinRequestDto =
+            serde_json::from_value(serde_json::to_value(&request).expect("json")).expect("parse");
+        assert_eq!(back, request);
+        insta::assert_json_snapshot!("join_request", JoinRequestList { items: vec![request] });
+    }
+}

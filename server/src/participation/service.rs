@@ -190,6 +190,7 @@ pub async fn cancel(
     {
         return Err(ErrorCode::NotFound.into());
     }
+    repo::close_pending_requests(&txn, id.0, user.0).await?;
     if status == RegistrationStatus::Confirmed {
         if let Some(member) = repo::membership(&txn, id.0, user.0).await? {
             leave_team(&txn, member.team_id, user.0).await?;

@@ -629,6 +629,24 @@ async fn join_requests_are_decided_by_the_captain() {
     .await;
     let mine: Value = app.get_as(&mine_path, &second.access_token).await.json().await.unwrap();
     assert_eq!(mine["items"][0]["status"], "withdrawn");
+
+    // Cancelling one's registration closes one's pending requests.
+    let (leaver, _) = register(&app, &event, "rq-leaver@example.org").await;
+    assert_eq!(
+        app.post_as(&requests, &leaver.access_token, &json!({})).await.status(),
+        StatusCode::CREATED
+    );
+    let cancel = delete_as(
+        &app,
+        &format!("/api/v1/events/{}/registrations/me", event.id),
+        &leaver.access_token,
+    )
+    .await;
+    assert_eq!(cancel.status(), StatusCode::NO_CONTENT);
+    let mine: Value = app.get_as(&mine_path, &leaver.access_token).await.json().await.unwrap();
+    assert_eq!(mine["items"][0]["status"], "closed");
+    let pending: Value = app.get_as(&requests, &captain.access_token).await.json().await.unwrap();
+    assert_eq!(pending["items"], json!([]));
 }
 
 #[tokio::test]
@@ -745,4 +763,29 @@ async fn join_requests_refuse_bad_input_full_teams_and_locks() {
         )
         .await;
     assert_eq!(declined.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn two_acceptances_racing_for_the_last_seat_seat_one() {
+    let app = spawn_app().await;
+    let event = open_event(&app, json!({"team_max": 2})).await;
+    let (captain, _) = register(&app, &event, "race-cap@example.org").await;
+    let (a, _) = register(&app, &event, "race-a@example.org").await;
+    let (b, _) = register(&app, &event, "race-b@example.org").await;
+    let team = create_team(&app, &event, &captain, "Les Coureurs").await;
+    let requests =
+        format!("/api/v1/events/{}/teams/{}/requests", event.id, team["id"].as_str().unwrap());
+    let ra: Value = app.post_as(&requests, &a.access_token, &json!({})).await.json().await.unwrap();
+    let rb: Value = app.post_as(&requests, &b.access_token, &json!({})).await.json().await.unwrap();
+    let accept_a = format!("{requests}/{}/accept", ra["id"].as_str().unwrap());
+    let accept_b = format!("{requests}/{}/accept", rb["id"].as_str().unwrap());
+    let empty = json!({});
+    let (r1, r2) = tokio::join!(
+        app.post_as(&accept_a, &captain.access_token, &empty),
+        app.post_as(&accept_b, &captain.access_token, &empty)
+    );
+    let mut statuses = [r1.status().as_u16(), r2.status().as_u16()];
+    statuses.sort();
+    assert_eq!(statuses, [200, 409], "exactly one of two racing acceptances takes the last seat");
+    assert_eq!(app.count("team_members").await, 2);
 }
