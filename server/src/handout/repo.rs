@@ -40,10 +40,12 @@ pub async fn attach(
 
 pub async fn detach(
     db: &impl ConnectionTrait,
+    event_id: Uuid,
     challenge_id: Uuid,
     dataset_id: Uuid,
 ) -> Result<bool, sea_orm::DbErr> {
     let result = challenge_datasets::Entity::delete_many()
+        .filter(challenge_datasets::Column::EventId.eq(event_id))
         .filter(challenge_datasets::Column::ChallengeId.eq(challenge_id))
         .filter(challenge_datasets::Column::DatasetId.eq(dataset_id))
         .exec(db)
@@ -64,7 +66,9 @@ pub async fn attachments_of_event(
 }
 
 /// Datasets under an embargo that still holds: attached with `embargo` to a challenge of an
-/// event whose phase is one of `holding_phases`. One query, whatever the number of events.
+/// event whose phase is one of `holding_phases`. One query, whatever the number of events (the
+/// pool asks on every public read), hence the subquery on `events` here rather than a call
+/// through the events feature per event.
 pub async fn embargoed(
     db: &impl ConnectionTrait,
     holding_phases: &[&str],

@@ -87,7 +87,7 @@ pub async fn detach(
     let txn = db.begin().await?;
     manageable(&txn, principal, id).await?;
     let dataset = datasets::find_unchecked(&txn, name).await?.ok_or(ErrorCode::NotFound)?;
-    if !repo::detach(&txn, challenge.0, dataset.id).await? {
+    if !repo::detach(&txn, id.0, challenge.0, dataset.id).await? {
         return Err(ErrorCode::NotFound.into());
     }
     commit_change(txn, realtime, id).await

@@ -601,6 +601,43 @@ async fn bad_input_is_refused_on_every_endpoint() {
         async move { request.send().await.unwrap() }
     };
     assert_error(detach("no-such-data").await, StatusCode::NOT_FOUND, "not_found").await;
+    // Organisers of another event cannot reach this event's challenges through theirs.
+    let theirs_event: Value = app
+        .post_as("/api/v1/events", &other_org.access_token, &event_body("Autre"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let sideways = app
+        .client
+        .delete(app.url(&format!(
+            "/api/v1/events/{}/challenges/{}/datasets/{}",
+            theirs_event["id"].as_str().unwrap(),
+            f.challenge,
+            f.dataset
+        )))
+        .bearer_auth(&other_org.access_token)
+        .send()
+        .await
+        .unwrap();
+    assert_error(sideways, StatusCode::NOT_FOUND, "not_found").await;
+    let sideways = app
+        .client
+        .put(app.url(&format!(
+            "/api/v1/events/{}/challenges/{}/datasets",
+            theirs_event["id"].as_str().unwrap(),
+            f.challenge
+        )))
+        .bearer_auth(&other_org.access_token)
+        .json(&json!({"dataset": theirs["name"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_error(sideways, StatusCode::NOT_FOUND, "not_found").await;
+    assert_eq!(
+        handout(&app, &f, &f.member.access_token).await["items"].as_array().unwrap().len(),
+        2
+    );
     assert_eq!(detach(theirs["name"].as_str().unwrap()).await.status(), StatusCode::NO_CONTENT);
     assert_error(
         detach(theirs["name"].as_str().unwrap()).await,
