@@ -11,8 +11,8 @@ use crate::realtime::routes::Connections;
 use crate::realtime::socket::Limits;
 use crate::realtime::{bus::Bus, Realtime};
 use crate::{
-    announcements, auth, datasets, db, demo, events, http as web_http, openapi, ops, organisations,
-    participation, realtime, topics,
+    announcements, auth, datasets, db, demo, events, handout, http as web_http, openapi, ops,
+    organisations, participation, realtime, topics,
 };
 use anyhow::Context;
 use axum::extract::{DefaultBodyLimit, FromRef};
@@ -49,6 +49,8 @@ pub struct AppState {
     pub ws_connections: Arc<Connections>,
     pub ws_limits: Limits,
     pub storage: crate::storage::Storage,
+    /// Signs and checks the hand-out's download links.
+    pub links: Arc<crate::handout::links::LinkKeys>,
 }
 
 /// Changes to one topic reach subscribers at most this often (latest state wins).
@@ -87,6 +89,7 @@ pub fn router(state: AppState) -> Router {
         .merge(announcements::routes::router())
         .merge(crate::dashboard::router())
         .merge(datasets::routes::router())
+        .merge(handout::routes::router())
         .fallback(api_not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_JSON_BODY));
@@ -130,8 +133,11 @@ impl Application {
     pub async fn build(config: Config) -> anyhow::Result<Application> {
         let db = db::connect(&config.database_url).await?;
         db::migrate(&db).await?;
+        let storage = crate::storage::Storage::local(&config.data_dir.join("files"))?;
         if config.demo {
-            demo::seed(&db).await.map_err(|e| anyhow::anyhow!("cannot seed the demo: {e}"))?;
+            demo::seed(&db, &storage)
+                .await
+                .map_err(|e| anyhow::anyhow!("cannot seed the demo: {e}"))?;
         }
         let redis = match &config.redis_url {
             Some(url) => Some(redis::Client::open(url.as_str()).context("invalid Redis URL")?),
@@ -165,8 +171,12 @@ impl Application {
             realtime,
             ws_connections: Connections::new(config.ws_max_connections_per_ip as usize),
             ws_limits: Limits::default(),
-            storage: crate::storage::Storage::local(&config.data_dir.join("files"))?,
+            storage,
             tokens: Arc::new(TokenKeys::new(&config)),
+            links: Arc::new(handout::links::LinkKeys::new(
+                config.jwt_secret.expose(),
+                config.download_link_ttl,
+            )),
             limiter: Arc::new(LoginLimiter::new(config.login_attempts_per_minute)),
             metrics: Arc::new(Metrics::default()),
             config: Arc::new(config),

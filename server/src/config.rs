@@ -65,6 +65,9 @@ pub struct ServeArgs {
     /// Largest file that may be uploaded to the open data pool, in bytes.
     #[arg(long, env = "HACKOPS_MAX_UPLOAD_BYTES", default_value_t = 512 * 1024 * 1024)]
     pub max_upload_bytes: u64,
+    /// Lifetime of the hand-out's signed download links, in seconds.
+    #[arg(long, env = "HACKOPS_DOWNLOAD_LINK_TTL", default_value_t = 600, value_parser = clap::value_parser!(u64).range(10..=86_400))]
+    pub download_link_ttl: u64,
     /// Seed a demo organisation, event, challenges and accounts (idempotent).
     #[arg(long, env = "HACKOPS_DEMO")]
     pub demo: bool,
@@ -101,6 +104,7 @@ pub struct Config {
     pub login_attempts_per_minute: u32,
     pub ws_max_connections_per_ip: u32,
     pub max_upload_bytes: u64,
+    pub download_link_ttl: Duration,
     pub demo: bool,
 }
 
@@ -229,6 +233,7 @@ impl Config {
             login_attempts_per_minute: args.login_attempts_per_minute,
             ws_max_connections_per_ip: args.ws_max_connections_per_ip,
             max_upload_bytes: args.max_upload_bytes,
+            download_link_ttl: Duration::from_secs(args.download_link_ttl),
             demo: args.demo,
         })
     }

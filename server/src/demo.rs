@@ -3,16 +3,19 @@
 
 use crate::announcements::service as announcements;
 use crate::auth::service::{ensure_user, grant_event_role};
+use crate::datasets::service as datasets;
 use crate::error::AppResult;
 use crate::events::repo::NewChallenge;
 use crate::events::service as events;
+use crate::handout::service as handout;
 use crate::organisations::service as organisations;
 use crate::participation::service as participation;
+use crate::storage::Storage;
 use hackops_shared::announcements::{Audience, Priority};
 use hackops_shared::auth::EventRole;
+use hackops_shared::datasets::ValidDataset;
 use hackops_shared::events::{AgendaKind, EventPhase, ValidAgendaItem, ValidEvent};
-use hackops_shared::ids::EventId;
-use hackops_shared::ids::{OrganisationId, UserId};
+use hackops_shared::ids::{ChallengeId, EventId, OrganisationId, UserId};
 use hackops_shared::lang::Lang;
 use sea_orm::{DatabaseConnection, TransactionTrait};
 use time::{Duration, OffsetDateTime, Time};
@@ -75,7 +78,204 @@ async fn seed_people(
     Ok(())
 }
 
-pub async fn seed(db: &DatabaseConnection) -> AppResult<()> {
+/// A small deterministic generator, so the demo files are the same on every run.
+struct Lcg(u64);
+
+impl Lcg {
+    /// A number in `[0, 1)`.
+    fn next(&mut self) -> f64 {
+        self.0 =
+            self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        (self.0 >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+const QUARTIERS: [&str; 12] = [
+    "Plateau",
+    "Médina",
+    "Fann",
+    "Point E",
+    "Colobane",
+    "Grand Dakar",
+    "HLM",
+    "Liberté",
+    "Grand Yoff",
+    "Parcelles Assainies",
+    "Ouakam",
+    "Yoff",
+];
+
+/// BRT stations from Petersen to Guédiawaye, evenly spread along the line.
+fn brt_stations() -> String {
+    let mut out = String::from("station_id,nom,quartier,latitude,longitude,accessible_pmr\n");
+    let (from, to) = ((14.6697, -17.4381), (14.7726, -17.3905));
+    for i in 0..18u32 {
+        let t = f64::from(i) / 17.0;
+        let quartier = QUARTIERS[(i as usize * 7) % QUARTIERS.len()];
+        out.push_str(&format!(
+            "BRT-{:02},Station {} {},{},{:.5},{:.5},{}\n",
+            i + 1,
+            quartier,
+            i + 1,
+            quartier,
+            from.0 + (to.0 - from.0) * t,
+            from.1 + (to.1 - from.1) * t,
+            if i % 4 == 3 { "non" } else { "oui" }
+        ));
+    }
+    out
+}
+
+/// TER departures, Dakar → Diamniadio, every 20 minutes from 5:00 to 22:00.
+fn ter_timetable() -> String {
+    const STOPS: [(&str, u32); 6] = [
+        ("Dakar", 0),
+        ("Colobane", 5),
+        ("Hann", 10),
+        ("Thiaroye", 18),
+        ("Rufisque", 27),
+        ("Diamniadio", 36),
+    ];
+    let mut out = String::from("train,arret,heure_depart\n");
+    let mut train = 1;
+    let mut minute = 5 * 60;
+    while minute <= 22 * 60 {
+        for (stop, offset) in STOPS {
+            let at = minute + offset;
+            out.push_str(&format!("T{train:03},{stop},{:02}:{:02}\n", at / 60, at % 60));
+        }
+        train += 1;
+        minute += 20;
+    }
+    out
+}
+
+/// Waste collection points with their weekly rounds.
+fn collection_points() -> String {
+    let mut rng = Lcg(2026);
+    let days = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"];
+    let mut out =
+        String::from("point_id,quartier,type,latitude,longitude,jour_collecte,capacite_m3\n");
+    for i in 0..40usize {
+        let kind = ["bac", "conteneur", "point de regroupement"][i % 3];
+        out.push_str(&format!(
+            "PC-{:03},{},{kind},{:.5},{:.5},{},{}\n",
+            i + 1,
+            QUARTIERS[i % QUARTIERS.len()],
+            14.68 + rng.next() * 0.09,
+            -17.48 + rng.next() * 0.08,
+            days[i % days.len()],
+            [1, 4, 8][i % 3]
+        ));
+    }
+    out
+}
+
+/// Public standpipes and whether they are running.
+fn standpipes() -> String {
+    let mut rng = Lcg(221);
+    let mut out = String::from("borne_id,quartier,latitude,longitude,etat,debit_l_min\n");
+    for i in 0..30usize {
+        let working = rng.next() > 0.2;
+        out.push_str(&format!(
+            "BF-{:03},{},{:.5},{:.5},{},{}\n",
+            i + 1,
+            QUARTIERS[(i * 5) % QUARTIERS.len()],
+            14.68 + rng.next() * 0.09,
+            -17.48 + rng.next() * 0.08,
+            if working { "en service" } else { "hors service" },
+            if working { 10 + (rng.next() * 20.0) as u32 } else { 0 }
+        ));
+    }
+    out
+}
+
+fn demo_dataset(
+    title: &str,
+    description: &str,
+    licence_id: &'static str,
+    keywords: &[&str],
+) -> ValidDataset {
+    ValidDataset {
+        title: title.to_owned(),
+        description: description.to_owned(),
+        licence_id,
+        keywords: keywords.iter().map(|k| (*k).to_owned()).collect(),
+        themes: vec![],
+        spatial: Some("Dakar, Sénégal".to_owned()),
+        frequency: Some("irregular".to_owned()),
+        contact_email: Some("donnees@demo.test".to_owned()),
+    }
+}
+
+/// The challenges' datasets: synthetic CSV files (said so in their descriptions) under open
+/// licences. The TER timetable is embargoed until the hacking phase.
+async fn seed_datasets(
+    txn: &sea_orm::DatabaseTransaction,
+    storage: &Storage,
+    org: OrganisationId,
+    event: EventId,
+    challenges: &[ChallengeId],
+) -> AppResult<()> {
+    const SYNTHETIC: &str = "Données synthétiques générées pour la démonstration de Hackops : \
+elles ont la forme des vraies, pas leur valeur. Synthetic data for the Hackops demo.";
+    let sets = [
+        (
+            "stations-brt-dakar",
+            demo_dataset("Stations du BRT de Dakar", SYNTHETIC, "ODbL-1.0", &["transport", "brt"]),
+            ("Stations", "stations-brt.csv", brt_stations()),
+            0,
+            false,
+        ),
+        (
+            "horaires-ter-dakar-diamniadio",
+            demo_dataset(
+                "Horaires du TER Dakar – Diamniadio",
+                SYNTHETIC,
+                "CC-BY-4.0",
+                &["transport", "ter", "horaires"],
+            ),
+            ("Départs", "horaires-ter.csv", ter_timetable()),
+            0,
+            true,
+        ),
+        (
+            "points-de-collecte-des-dechets",
+            demo_dataset(
+                "Points de collecte des déchets",
+                SYNTHETIC,
+                "etalab-2.0",
+                &["déchets", "collecte"],
+            ),
+            ("Points de collecte", "points-de-collecte.csv", collection_points()),
+            1,
+            false,
+        ),
+        (
+            "bornes-fontaines-de-dakar",
+            demo_dataset(
+                "Bornes-fontaines de Dakar",
+                SYNTHETIC,
+                "CC-BY-4.0",
+                &["eau", "bornes-fontaines"],
+            ),
+            ("Bornes-fontaines", "bornes-fontaines.csv", standpipes()),
+            2,
+            false,
+        ),
+    ];
+    for (name, dataset, (title, file, csv), challenge, embargo) in sets {
+        let id =
+            datasets::seed(txn, storage, org, name, dataset, vec![(title, file, csv.into_bytes())])
+                .await?;
+        if let Some(challenge) = challenges.get(challenge) {
+            handout::seed_attachment(txn, event, *challenge, id, embargo).await?;
+        }
+    }
+    Ok(())
+}
+
+pub async fn seed(db: &DatabaseConnection, storage: &Storage) -> AppResult<()> {
     let txn = db.begin().await?;
     let organiser = ensure_user(&txn, ORGANISER, PASSWORD, "Aminata Ndiaye", Lang::Fr).await?;
     let judge = ensure_user(&txn, JUDGE, PASSWORD, "Moussa Diallo", Lang::Fr).await?;
@@ -127,9 +327,11 @@ pub async fn seed(db: &DatabaseConnection) -> AppResult<()> {
                 position: 3,
             },
         ];
+        let mut challenge_ids = Vec::new();
         for challenge in challenges {
-            events::add_challenge(&txn, event_id, challenge).await?;
+            challenge_ids.push(events::add_challenge(&txn, event_id, challenge).await?.id);
         }
+        seed_datasets(&txn, storage, OrganisationId(org.id), event_id, &challenge_ids).await?;
         let agenda = [
             ("Accueil et lancement officiel", AgendaKind::Kickoff, 0, Some(1)),
             ("Présentation des jeux de données", AgendaKind::Talk, 1, Some(2)),

@@ -4,9 +4,8 @@
 //! - [`config`]: the one typed configuration (flags > env > defaults).
 //! - [`error`]: `AppError`, turned into `{code, message, details}` bodies.
 //! - [`http`]: JSON extractor, request language, middleware, the single-page app.
-//! - [`auth`], [`organisations`], [`events`], [`participation`], [`announcements`], [`datasets`]:
-//!   features, each `routes` →
-//!   `service` → `repo`.
+//! - [`auth`], [`organisations`], [`events`], [`participation`], [`announcements`], [`datasets`],
+//!   [`handout`]: features, each `routes` → `service` → `repo`.
 //! - [`realtime`]: websockets, versioned topics, Redis fan-out; [`topics`] wires features in.
 //! - [`db`]: connection, migrations, entities. [`ops`]: probes and metrics.
 //! - [`openapi`]: the OpenAPI 3.1 document. [`demo`]: the `--demo` seed.
@@ -21,6 +20,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod events;
+pub mod handout;
 pub mod http;
 pub mod openapi;
 pub mod ops;

@@ -48,6 +48,14 @@ pub enum ErrorCode {
     TeamsLocked,
     /// Already in a team of this event.
     AlreadyInTeam,
+    /// A request to join this team is already waiting for its captain.
+    AlreadyRequested,
+    /// The dataset's licence and the event's data-use terms must be accepted first.
+    TermsNotAccepted,
+    /// A download link whose time is over.
+    LinkExpired,
+    /// A download link that was altered or was never issued by us.
+    LinkInvalid,
 }
 
 impl ErrorCode {
@@ -72,7 +80,11 @@ impl ErrorCode {
             | AlreadyRegistered
             | TeamFull
             | TeamsLocked
-            | AlreadyInTeam => 409,
+            | AlreadyInTeam
+            | AlreadyRequested
+            | TermsNotAccepted => 409,
+            LinkExpired => 410,
+            LinkInvalid => 403,
             RateLimited => 429,
             Internal => 500,
             ServiceUnavailable => 503,
@@ -110,6 +122,10 @@ impl ErrorCode {
             TeamFull => "team_full",
             TeamsLocked => "teams_locked",
             AlreadyInTeam => "already_in_team",
+            AlreadyRequested => "already_requested",
+            TermsNotAccepted => "terms_not_accepted",
+            LinkExpired => "link_expired",
+            LinkInvalid => "link_invalid",
         }
     }
 
@@ -177,6 +193,20 @@ impl ErrorCode {
             }
             (AlreadyInTeam, Lang::En) => "You are already in a team for this event.",
             (AlreadyInTeam, Lang::Fr) => "Vous faites déjà partie d'une équipe pour cet événement.",
+            (AlreadyRequested, Lang::En) => "You have already asked to join this team.",
+            (AlreadyRequested, Lang::Fr) => "Vous avez déjà demandé à rejoindre cette équipe.",
+            (TermsNotAccepted, Lang::En) => {
+                "Accept the dataset's licence and the event's data-use terms first."
+            }
+            (TermsNotAccepted, Lang::Fr) => {
+                "Acceptez d'abord la licence du jeu de données et les conditions d'utilisation des données de l'événement."
+            }
+            (LinkExpired, Lang::En) => "This download link has expired. Ask for a new one.",
+            (LinkExpired, Lang::Fr) => {
+                "Ce lien de téléchargement a expiré. Demandez-en un nouveau."
+            }
+            (LinkInvalid, Lang::En) => "This download link is not valid.",
+            (LinkInvalid, Lang::Fr) => "Ce lien de téléchargement n'est pas valide.",
         }
     }
 }

@@ -4,8 +4,8 @@
 //! - [`error`]: the JSON error body and its stable machine-readable codes.
 //! - [`lang`]: the languages the product speaks.
 //! - [`validation`]: pure input rules, used by the forms and by the handlers alike.
-//! - [`announcements`], [`auth`], [`datasets`], [`events`], [`organisations`], [`registrations`], [`teams`]:
-//!   REST DTOs, one module per feature.
+//! - [`announcements`], [`auth`], [`datasets`], [`events`], [`handout`], [`organisations`],
+//!   [`registrations`], [`teams`]: REST DTOs, one module per feature.
 //! - [`ws`]: the realtime protocol (topics, client and server messages, close codes).
 //!
 //! This crate depends on serde, uuid, time and thiserror only (plus utoipa behind the
@@ -17,6 +17,7 @@ pub mod dashboard;
 pub mod datasets;
 pub mod error;
 pub mod events;
+pub mod handout;
 pub mod ids;
 pub mod lang;
 pub mod organisations;

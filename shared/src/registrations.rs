@@ -220,6 +220,9 @@ pub struct EventStats {
     pub teams: u32,
     /// Confirmed participants not in any team.
     pub without_team: u32,
+    /// Downloads of the hand-out through teams' signed links.
+    #[serde(default)]
+    pub downloads: u64,
 }
 
 #[cfg(test)]

@@ -98,7 +98,7 @@ fn ControlRoom(
         .into_any(),
         Some(Some(Err(error))) => view! { <LoadError error retry=Callback::new(move |()| stats.refetch()) /> }.into_any(),
         Some(Some(Ok(s))) => {
-            let EventStats { registrations: r, teams, without_team } = s;
+            let EventStats { registrations: r, teams, without_team, .. } = s;
             let cells: [(Pick, u32); 5] = [
                 (|t| t.ops.stat_confirmed, r.confirmed),
                 (|t| t.ops.stat_waitlisted, r.waitlisted),

@@ -136,6 +136,7 @@ mod tests {
             login_attempts_per_minute: 10,
             ws_max_connections_per_ip: 10,
             max_upload_bytes: 1024,
+            download_link_ttl: 600,
             demo: false,
         };
         TokenKeys::new(&Config::from_args(args).expect("config"))

@@ -97,9 +97,9 @@ pub struct IdQuery {
 }
 
 pub async fn package_list(State(state): State<AppState>) -> Response {
-    match super::repo::all_names(&state.db).await {
+    match service::names(&state.db).await {
         Ok(names) => ok(&state, "package_list", json!(names)),
-        Err(e) => internal(&state, "package_list", e.into()),
+        Err(e) => internal(&state, "package_list", e),
     }
 }
 

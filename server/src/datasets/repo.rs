@@ -48,6 +48,17 @@ pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<Dataset>
     datasets::Entity::find_by_id(id).one(db).await
 }
 
+pub async fn find_many(
+    db: &impl ConnectionTrait,
+    ids: Vec<Uuid>,
+) -> Result<Vec<Dataset>, sea_orm::DbErr> {
+    datasets::Entity::find()
+        .filter(datasets::Column::Id.is_in(ids))
+        .order_by_asc(datasets::Column::Name)
+        .all(db)
+        .await
+}
+
 pub struct Search<'a> {
     pub text: Option<&'a str>,
     pub licence: Option<&'a str>,
@@ -55,6 +66,8 @@ pub struct Search<'a> {
     pub organisation: Option<Uuid>,
     pub offset: u64,
     pub limit: u64,
+    /// Datasets left out (under embargo).
+    pub exclude: Vec<Uuid>,
 }
 
 /// Full-text (case-insensitive substring on title, description and keywords) and filters;
@@ -64,6 +77,9 @@ pub async fn search(
     s: Search<'_>,
 ) -> Result<(Vec<Dataset>, u64), sea_orm::DbErr> {
     let mut condition = Condition::all();
+    if !s.exclude.is_empty() {
+        condition = condition.add(datasets::Column::Id.is_not_in(s.exclude));
+    }
     if let Some(text) = s.text.map(str::trim).filter(|t| !t.is_empty()) {
         let pattern = format!("%{}%", text.to_lowercase().replace(['%', '_'], ""));
         let mut any = Condition::any();
@@ -108,8 +124,12 @@ pub async fn search(
     Ok((page, total))
 }
 
-pub async fn all_names(db: &impl ConnectionTrait) -> Result<Vec<String>, sea_orm::DbErr> {
+pub async fn all_names(
+    db: &impl ConnectionTrait,
+    exclude: Vec<Uuid>,
+) -> Result<Vec<String>, sea_orm::DbErr> {
     datasets::Entity::find()
+        .filter(datasets::Column::Id.is_not_in(exclude))
         .select_only()
         .column(datasets::Column::Name)
         .order_by_asc(datasets::Column::Name)

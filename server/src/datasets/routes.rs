@@ -1,5 +1,6 @@
 //! `/api/v1/datasets…`, `/api/v1/resources/{id}/download`, `/api/v1/licences`.
 
+use super::repo::{Dataset, Resource};
 use super::service;
 use crate::app::AppState;
 use crate::auth::extract::AuthUser;
@@ -162,6 +163,17 @@ pub async fn download(
 ) -> AppResult<Response> {
     let id = uuid_of(&id)?;
     let (resource, dataset) = service::resource(&state.db, id).await?;
+    serve(&state, &resource, &dataset, &headers).await
+}
+
+/// Streams a resource (or redirects to a remote one): `Range` → 206, `If-None-Match` → 304,
+/// always as an attachment. The pool's downloads and the hand-out's signed links both use it.
+pub(crate) async fn serve(
+    state: &AppState,
+    resource: &Resource,
+    dataset: &Dataset,
+    headers: &HeaderMap,
+) -> AppResult<Response> {
     if let Some(url) = &resource.remote_url {
         return Ok((StatusCode::FOUND, [(header::LOCATION, url.clone())]).into_response());
     }

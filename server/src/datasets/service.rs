@@ -3,6 +3,7 @@
 use super::repo::{self, Dataset, NewResource, Resource, Search};
 use crate::auth::policy::{authorize, Action, Principal};
 use crate::error::{AppError, AppResult};
+use crate::handout::service as handout;
 use crate::organisations::service as organisations;
 use crate::storage::{sniff, Storage, UploadError};
 use bytes::Bytes;
@@ -89,9 +90,47 @@ pub async fn create(
     Ok(dtos(db, vec![dataset], public_url).await?.remove(0))
 }
 
+/// A dataset of the public pool. Datasets under an embargo that still holds (attached to a
+/// challenge, embargoed until the event's hacking phase) do not exist for the pool.
+async fn public(db: &impl ConnectionTrait, dataset: Option<Dataset>) -> AppResult<Dataset> {
+    let dataset = dataset.ok_or(ErrorCode::NotFound)?;
+    if handout::is_embargoed(db, dataset.id).await? {
+        return Err(ErrorCode::NotFound.into());
+    }
+    Ok(dataset)
+}
+
 pub async fn get(db: &DatabaseConnection, name: &str, public_url: &str) -> AppResult<DatasetDto> {
-    let dataset = repo::find_by_name(db, name).await?.ok_or(ErrorCode::NotFound)?;
+    let dataset = public(db, repo::find_by_name(db, name).await?).await?;
     Ok(dtos(db, vec![dataset], public_url).await?.remove(0))
+}
+
+/// The names of the public pool's datasets (CKAN `package_list`).
+pub async fn names(db: &DatabaseConnection) -> AppResult<Vec<String>> {
+    Ok(repo::all_names(db, handout::embargoed(db).await?).await?)
+}
+
+/// A dataset by name, embargoed or not: for features that authorised the caller already.
+pub async fn find_unchecked(db: &impl ConnectionTrait, name: &str) -> AppResult<Option<Dataset>> {
+    Ok(repo::find_by_name(db, name).await?)
+}
+
+/// Datasets by id, embargoed or not: for features that authorised the caller already.
+pub async fn find_many_unchecked(
+    db: &impl ConnectionTrait,
+    ids: Vec<Uuid>,
+) -> AppResult<Vec<Dataset>> {
+    Ok(repo::find_many(db, ids).await?)
+}
+
+/// Datasets by id with their resources, embargoed or not (see [`find_many_unchecked`]).
+pub async fn dtos_by_ids(
+    db: &impl ConnectionTrait,
+    ids: Vec<Uuid>,
+    public_url: &str,
+) -> AppResult<Vec<DatasetDto>> {
+    let datasets = repo::find_many(db, ids).await?;
+    dtos(db, datasets, public_url).await
 }
 
 pub struct Query<'a> {
@@ -125,6 +164,7 @@ pub async fn search(
             organisation,
             offset: query.offset,
             limit: query.limit.clamp(1, 1000),
+            exclude: handout::embargoed(db).await?,
         },
     )
     .await?;
@@ -235,7 +275,17 @@ pub async fn add_link(
     Ok(resource_dto(resource, public_url))
 }
 
+/// A resource of the public pool with its dataset (embargoed ones do not exist here).
 pub async fn resource(db: &impl ConnectionTrait, id: Uuid) -> AppResult<(Resource, Dataset)> {
+    let (resource, dataset) = resource_unchecked(db, id).await?;
+    Ok((resource, public(db, Some(dataset)).await?))
+}
+
+/// A resource with its dataset, embargoed or not: for the hand-out's signed links.
+pub async fn resource_unchecked(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+) -> AppResult<(Resource, Dataset)> {
     let resource = repo::find_resource(db, id).await?.ok_or(ErrorCode::NotFound)?;
     let dataset = repo::find(db, resource.dataset_id).await?.ok_or(ErrorCode::NotFound)?;
     Ok((resource, dataset))
@@ -243,4 +293,45 @@ pub async fn resource(db: &impl ConnectionTrait, id: Uuid) -> AppResult<(Resourc
 
 pub fn resource_public(r: Resource, public_url: &str) -> ResourceDto {
     resource_dto(r, public_url)
+}
+
+/// Demo seed: a dataset with its files, under a fixed name; an existing one is kept as it is.
+pub(crate) async fn seed(
+    db: &impl ConnectionTrait,
+    storage: &Storage,
+    organisation: OrganisationId,
+    name: &str,
+    dataset: hackops_shared::datasets::ValidDataset,
+    files: Vec<(&str, &str, Vec<u8>)>,
+) -> AppResult<Uuid> {
+    if let Some(existing) = repo::find_by_name(db, name).await? {
+        return Ok(existing.id);
+    }
+    let dataset = repo::insert(db, organisation.0, name.to_owned(), dataset).await?;
+    for (title, file_name, bytes) in files {
+        let id = Uuid::new_v4();
+        let key = format!("resources/{id}");
+        let body =
+            futures_util::stream::iter([Ok::<Bytes, std::convert::Infallible>(Bytes::from(bytes))]);
+        let stored = storage
+            .put_stream(&key, body, u64::MAX)
+            .await
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("cannot store {file_name}: {e}")))?;
+        repo::insert_resource(
+            db,
+            NewResource {
+                id,
+                dataset_id: dataset.id,
+                title: title.to_owned(),
+                format: format_from_name(file_name),
+                media_type: sniff(&stored.head, file_name).to_owned(),
+                size: i64::try_from(stored.size).ok(),
+                sha256: Some(stored.sha256),
+                storage_key: Some(key),
+                remote_url: None,
+            },
+        )
+        .await?;
+    }
+    Ok(dataset.id)
 }

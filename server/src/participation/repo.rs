@@ -1,5 +1,6 @@
-use crate::db::entities::{registrations, team_members, teams};
+use crate::db::entities::{registrations, team_join_requests, team_members, teams};
 use hackops_shared::registrations::RegistrationStatus;
+use hackops_shared::teams::JoinRequestStatus;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
@@ -9,6 +10,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 pub use registrations::Model as Registration;
+pub use team_join_requests::Model as JoinRequest;
 pub use team_members::Model as Member;
 pub use teams::Model as Team;
 
@@ -225,6 +227,13 @@ pub async fn find_team(
     teams::Entity::find_by_id(team_id).filter(teams::Column::EventId.eq(event_id)).one(db).await
 }
 
+pub async fn team_by_id(
+    db: &impl ConnectionTrait,
+    team_id: Uuid,
+) -> Result<Option<Team>, sea_orm::DbErr> {
+    teams::Entity::find_by_id(team_id).one(db).await
+}
+
 pub async fn team_by_code(
     db: &impl ConnectionTrait,
     event_id: Uuid,
@@ -280,4 +289,130 @@ pub async fn members_of_team(
         .order_by_asc(team_members::Column::JoinedAt)
         .all(db)
         .await
+}
+
+/// Files a request, or reopens this person's earlier request to the same team once it was
+/// decided. `None` when one is already pending.
+pub async fn open_request(
+    db: &impl ConnectionTrait,
+    team: &Team,
+    user_id: Uuid,
+    message: String,
+) -> Result<Option<JoinRequest>, sea_orm::DbErr> {
+    let now = OffsetDateTime::now_utc();
+    let existing = team_join_requests::Entity::find()
+        .filter(team_join_requests::Column::TeamId.eq(team.id))
+        .filter(team_join_requests::Column::UserId.eq(user_id))
+        .one(db)
+        .await?;
+    let Some(existing) = existing else {
+        return team_join_requests::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            event_id: Set(team.event_id),
+            team_id: Set(team.id),
+            user_id: Set(user_id),
+            message: Set(message),
+            status: Set(JoinRequestStatus::Pending.as_str().to_owned()),
+            created_at: Set(now),
+            decided_at: Set(None),
+        }
+        .insert(db)
+        .await
+        .map(Some);
+    };
+    let reopened = team_join_requests::Entity::update_many()
+        .col_expr(
+            team_join_requests::Column::Status,
+            Expr::value(JoinRequestStatus::Pending.as_str()),
+        )
+        .col_expr(team_join_requests::Column::Message, Expr::value(message))
+        .col_expr(team_join_requests::Column::CreatedAt, Expr::value(now))
+        .col_expr(
+            team_join_requests::Column::DecidedAt,
+            Expr::value(Option::<OffsetDateTime>::None),
+        )
+        .filter(team_join_requests::Column::Id.eq(existing.id))
+        .filter(team_join_requests::Column::Status.ne(JoinRequestStatus::Pending.as_str()))
+        .exec(db)
+        .await?;
+    if reopened.rows_affected != 1 {
+        return Ok(None);
+    }
+    team_join_requests::Entity::find_by_id(existing.id).one(db).await
+}
+
+pub async fn find_request(
+    db: &impl ConnectionTrait,
+    team_id: Uuid,
+    id: Uuid,
+) -> Result<Option<JoinRequest>, sea_orm::DbErr> {
+    team_join_requests::Entity::find_by_id(id)
+        .filter(team_join_requests::Column::TeamId.eq(team_id))
+        .one(db)
+        .await
+}
+
+/// The requests waiting for a team's captain, oldest first.
+pub async fn pending_requests_of_team(
+    db: &impl ConnectionTrait,
+    team_id: Uuid,
+) -> Result<Vec<JoinRequest>, sea_orm::DbErr> {
+    team_join_requests::Entity::find()
+        .filter(team_join_requests::Column::TeamId.eq(team_id))
+        .filter(team_join_requests::Column::Status.eq(JoinRequestStatus::Pending.as_str()))
+        .order_by_asc(team_join_requests::Column::CreatedAt)
+        .order_by_asc(team_join_requests::Column::Id)
+        .all(db)
+        .await
+}
+
+/// A person's requests in an event, newest first.
+pub async fn requests_of_user(
+    db: &impl ConnectionTrait,
+    event_id: Uuid,
+    user_id: Uuid,
+) -> Result<Vec<JoinRequest>, sea_orm::DbErr> {
+    team_join_requests::Entity::find()
+        .filter(team_join_requests::Column::EventId.eq(event_id))
+        .filter(team_join_requests::Column::UserId.eq(user_id))
+        .order_by_desc(team_join_requests::Column::CreatedAt)
+        .order_by_asc(team_join_requests::Column::Id)
+        .all(db)
+        .await
+}
+
+/// Decides a request only if it is still pending (race-safe: one decision wins).
+pub async fn decide_request(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    to: JoinRequestStatus,
+) -> Result<bool, sea_orm::DbErr> {
+    let result = team_join_requests::Entity::update_many()
+        .col_expr(team_join_requests::Column::Status, Expr::value(to.as_str()))
+        .col_expr(team_join_requests::Column::DecidedAt, Expr::value(OffsetDateTime::now_utc()))
+        .filter(team_join_requests::Column::Id.eq(id))
+        .filter(team_join_requests::Column::Status.eq(JoinRequestStatus::Pending.as_str()))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Closes every request a person still has pending in an event (they are in a team now).
+pub async fn close_pending_requests(
+    db: &impl ConnectionTrait,
+    event_id: Uuid,
+    user_id: Uuid,
+) -> Result<(), sea_orm::DbErr> {
+    team_join_requests::Entity::update_many()
+        .col_expr(
+            team_join_requests::Column::Status,
+            Expr::value(JoinRequestStatus::Closed.as_str()),
+        )
+        .col_expr(team_join_requests::Column::DecidedAt, Expr::value(OffsetDateTime::now_utc()))
+        .filter(team_join_requests::Column::EventId.eq(event_id))
+        .filter(team_join_requests::Column::UserId.eq(user_id))
+        .filter(team_join_requests::Column::Status.eq(JoinRequestStatus::Pending.as_str()))
+        .exec(db)
+        .await
+        .map(|_| ())
 }

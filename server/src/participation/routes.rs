@@ -16,7 +16,8 @@ use hackops_shared::registrations::{
     EventStats, RegisterForEventRequest, RegistrationDto, RegistrationList,
 };
 use hackops_shared::teams::{
-    CreateTeamRequest, HandOverRequest, JoinTeamRequest, TeamDto, TeamList, TeamSeekerList,
+    CreateJoinRequest, CreateTeamRequest, HandOverRequest, JoinRequestDto, JoinRequestList,
+    JoinTeamRequest, TeamDto, TeamList, TeamSeekerList,
 };
 use serde::Deserialize;
 
@@ -33,6 +34,11 @@ pub fn router() -> Router<AppState> {
         .route("/events/{id}/teams/{team}", delete(dissolve))
         .route("/events/{id}/teams/{team}/leave", post(leave))
         .route("/events/{id}/teams/{team}/captain", post(hand_over))
+        .route("/events/{id}/teams/requests/mine", get(my_requests))
+        .route("/events/{id}/teams/{team}/requests", get(team_requests).post(request_to_join))
+        .route("/events/{id}/teams/{team}/requests/{request}", delete(withdraw_request))
+        .route("/events/{id}/teams/{team}/requests/{request}/accept", post(accept_request))
+        .route("/events/{id}/teams/{team}/requests/{request}/decline", post(decline_request))
         .route("/events/{id}/seekers", get(seekers))
         .route("/events/{id}/stats", get(stats))
         .route("/events/{id}/teams.csv", get(export_teams))
@@ -258,6 +264,105 @@ pub async fn dissolve(
     let (id, team) = (event_id(&id)?, uuid_of(&team)?);
     let principal = signed_in(&state, user).await?;
     service::dissolve(&state.db, &state.realtime, &principal, id, team).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Ask to join a team (confirmed participants not yet in one); its captain decides.
+#[utoipa::path(post, path = "/api/v1/events/{id}/teams/{team}/requests", tag = "participation", request_body = CreateJoinRequest, security(("bearer" = [])),
+    params(("id" = String, Path, description = "Event id"), ("team" = String, Path, description = "Team id")),
+    responses((status = 201, body = JoinRequestDto), (status = 403, description = "Not a confirmed participant", body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, description = "`already_requested`, `already_in_team` or `teams_locked`", body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn request_to_join(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path((id, team)): Path<(String, String)>,
+    ApiJson(request): ApiJson<CreateJoinRequest>,
+) -> AppResult<(StatusCode, ApiJson<JoinRequestDto>)> {
+    let (id, team) = (event_id(&id)?, uuid_of(&team)?);
+    let principal = signed_in(&state, user).await?;
+    let created =
+        service::request_to_join(&state.db, &state.realtime, &principal, id, team, request).await?;
+    Ok((StatusCode::CREATED, ApiJson(created)))
+}
+
+/// The requests waiting for the team (its captain).
+#[utoipa::path(get, path = "/api/v1/events/{id}/teams/{team}/requests", tag = "participation", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Event id"), ("team" = String, Path, description = "Team id")),
+    responses((status = 200, body = JoinRequestList), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn team_requests(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path((id, team)): Path<(String, String)>,
+) -> AppResult<ApiJson<JoinRequestList>> {
+    let (id, team) = (event_id(&id)?, uuid_of(&team)?);
+    let principal = signed_in(&state, user).await?;
+    service::team_requests(&state.db, &principal, id, team).await.map(ApiJson)
+}
+
+/// My requests to join teams in this event, every status, newest first.
+#[utoipa::path(get, path = "/api/v1/events/{id}/teams/requests/mine", tag = "participation", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Event id")), responses((status = 200, body = JoinRequestList), (status = 404, body = ErrorBody)))]
+pub async fn my_requests(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+) -> AppResult<ApiJson<JoinRequestList>> {
+    let id = event_id(&id)?;
+    let principal = signed_in(&state, user).await?;
+    service::my_requests(&state.db, &principal, id).await.map(ApiJson)
+}
+
+async fn decide_request(
+    state: AppState,
+    user: AuthUser,
+    (id, team, request): (String, String, String),
+    accept: bool,
+) -> AppResult<ApiJson<JoinRequestDto>> {
+    let (id, team, request) = (event_id(&id)?, uuid_of(&team)?, uuid_of(&request)?);
+    let principal = signed_in(&state, user).await?;
+    service::decide_request(&state.db, &state.realtime, &principal, id, team, request, accept)
+        .await
+        .map(ApiJson)
+}
+
+/// Accept a request (captain): the requester takes a seat exactly as with the invite code, and
+/// their other pending requests are closed.
+#[utoipa::path(post, path = "/api/v1/events/{id}/teams/{team}/requests/{request}/accept", tag = "participation", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Event id"), ("team" = String, Path, description = "Team id"), ("request" = String, Path, description = "Request id")),
+    responses((status = 200, body = JoinRequestDto), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, description = "`team_full`, `already_in_team`, `teams_locked`, or `conflict` when no longer pending", body = ErrorBody)))]
+pub async fn accept_request(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(path): Path<(String, String, String)>,
+) -> AppResult<ApiJson<JoinRequestDto>> {
+    decide_request(state, user, path, true).await
+}
+
+/// Decline a request (captain).
+#[utoipa::path(post, path = "/api/v1/events/{id}/teams/{team}/requests/{request}/decline", tag = "participation", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Event id"), ("team" = String, Path, description = "Team id"), ("request" = String, Path, description = "Request id")),
+    responses((status = 200, body = JoinRequestDto), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, description = "No longer pending", body = ErrorBody)))]
+pub async fn decline_request(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(path): Path<(String, String, String)>,
+) -> AppResult<ApiJson<JoinRequestDto>> {
+    decide_request(state, user, path, false).await
+}
+
+/// Withdraw my pending request.
+#[utoipa::path(delete, path = "/api/v1/events/{id}/teams/{team}/requests/{request}", tag = "participation", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Event id"), ("team" = String, Path, description = "Team id"), ("request" = String, Path, description = "Request id")),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, description = "No longer pending", body = ErrorBody)))]
+pub async fn withdraw_request(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path((id, team, request)): Path<(String, String, String)>,
+) -> AppResult<StatusCode> {
+    let (id, team, request) = (event_id(&id)?, uuid_of(&team)?, uuid_of(&request)?);
+    let principal = signed_in(&state, user).await?;
+    service::withdraw_request(&state.db, &state.realtime, &principal, id, team, request).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

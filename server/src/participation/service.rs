@@ -1,6 +1,6 @@
 //! Registration and team rules.
 
-use super::repo::{self, NewRegistration, Registration, Team};
+use super::repo::{self, JoinRequest, NewRegistration, Registration, Team};
 use crate::auth::policy::Principal;
 use crate::auth::service::{grant_event_role, revoke_event_role};
 use crate::error::{AppError, AppResult};
@@ -17,7 +17,8 @@ use hackops_shared::registrations::{
     RegistrationStatus,
 };
 use hackops_shared::teams::{
-    CreateTeamRequest, TeamDto, TeamList, TeamMemberDto, TeamSeekerDto, TeamSeekerList,
+    CreateJoinRequest, CreateTeamRequest, JoinRequestDto, JoinRequestList, JoinRequestStatus,
+    TeamDto, TeamList, TeamMemberDto, TeamSeekerDto, TeamSeekerList,
 };
 use rand::Rng;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, TransactionTrait};
@@ -189,6 +190,7 @@ pub async fn cancel(
     {
         return Err(ErrorCode::NotFound.into());
     }
+    repo::close_pending_requests(&txn, id.0, user.0).await?;
     if status == RegistrationStatus::Confirmed {
         if let Some(member) = repo::membership(&txn, id.0, user.0).await? {
             leave_team(&txn, member.team_id, user.0).await?;
@@ -350,9 +352,30 @@ pub async fn create_team(
         other => other,
     })?;
     repo::add_member(&txn, &team, user.0).await.map_err(|e| already_in_team(e.into()))?;
+    repo::close_pending_requests(&txn, id.0, user.0).await?;
     let dto = team_dto(&txn, team, Some(user)).await?;
     commit_change(txn, realtime, id).await?;
     Ok(dto)
+}
+
+/// Seats someone in a team: one team per person and the size limit, both held by the database
+/// under concurrency; their other pending requests are closed. The invite code and accepted
+/// requests both come through here.
+async fn seat_in_team(
+    txn: &DatabaseTransaction,
+    event: &crate::events::repo::Event,
+    team: &Team,
+    user: Uuid,
+) -> AppResult<()> {
+    if repo::membership(txn, event.id, user).await?.is_some() {
+        return Err(ErrorCode::AlreadyInTeam.into());
+    }
+    if !repo::take_team_seat(txn, team.id, settings_of(event).team_max as i32).await? {
+        return Err(ErrorCode::TeamFull.into());
+    }
+    repo::add_member(txn, team, user).await.map_err(|e| already_in_team(e.into()))?;
+    repo::close_pending_requests(txn, event.id, user).await?;
+    Ok(())
 }
 
 pub async fn join_team(
@@ -371,13 +394,7 @@ pub async fn join_team(
     let team = repo::team_by_code(&txn, id.0, &code)
         .await?
         .ok_or_else(|| AppError::field("invite_code", FieldCode::InvalidValue))?;
-    if repo::membership(&txn, id.0, user.0).await?.is_some() {
-        return Err(ErrorCode::AlreadyInTeam.into());
-    }
-    if !repo::take_team_seat(&txn, team.id, settings_of(&event).team_max as i32).await? {
-        return Err(ErrorCode::TeamFull.into());
-    }
-    repo::add_member(&txn, &team, user.0).await.map_err(|e| already_in_team(e.into()))?;
+    seat_in_team(&txn, &event, &team, user.0).await?;
     let dto = team_dto(&txn, team, Some(user)).await?;
     commit_change(txn, realtime, id).await?;
     Ok(dto)
@@ -418,19 +435,31 @@ pub async fn leave(
     commit_change(txn, realtime, id).await
 }
 
+/// A team the caller captains (404 unknown team, 403 not its captain).
+async fn captained(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    id: EventId,
+    team: Uuid,
+) -> AppResult<(crate::events::repo::Event, Team, UserId)> {
+    let user = me(principal)?;
+    let event = visible(db, Some(principal), id).await?;
+    let team = repo::find_team(db, id.0, team).await?.ok_or(ErrorCode::NotFound)?;
+    if team.captain_id != user.0 {
+        return Err(ErrorCode::Forbidden.into());
+    }
+    Ok((event, team, user))
+}
+
+/// A team the caller captains, for changes (teams must not be locked).
 async fn captain_team(
     txn: &DatabaseTransaction,
     principal: &Principal,
     id: EventId,
     team: Uuid,
 ) -> AppResult<(Team, UserId)> {
-    let user = me(principal)?;
-    let event = visible(txn, Some(principal), id).await?;
+    let (event, team, user) = captained(txn, principal, id, team).await?;
     check_teams_open(&event)?;
-    let team = repo::find_team(txn, id.0, team).await?.ok_or(ErrorCode::NotFound)?;
-    if team.captain_id != user.0 {
-        return Err(ErrorCode::Forbidden.into());
-    }
     Ok((team, user))
 }
 
@@ -539,6 +568,159 @@ pub async fn my_team(
     team_dto(db, team, Some(user)).await
 }
 
+fn request_status(r: &JoinRequest) -> AppResult<JoinRequestStatus> {
+    JoinRequestStatus::parse(&r.status).ok_or_else(|| {
+        AppError::Internal(anyhow::anyhow!("unknown join request status `{}`", r.status))
+    })
+}
+
+async fn request_dtos(
+    db: &impl ConnectionTrait,
+    event_id: Uuid,
+    requests: Vec<JoinRequest>,
+) -> AppResult<Vec<JoinRequestDto>> {
+    let names =
+        crate::auth::service::display_names(db, requests.iter().map(|r| r.user_id).collect())
+            .await?;
+    let teams = team_names(db, EventId(event_id)).await?;
+    requests
+        .into_iter()
+        .map(|r| {
+            Ok(JoinRequestDto {
+                status: request_status(&r)?,
+                id: r.id,
+                event_id: EventId(r.event_id),
+                team_id: r.team_id,
+                team_name: teams.get(&r.team_id).cloned().unwrap_or_default(),
+                user_id: UserId(r.user_id),
+                display_name: names.get(&r.user_id).cloned().unwrap_or_default(),
+                message: r.message,
+                created_at: r.created_at,
+                decided_at: r.decided_at,
+            })
+        })
+        .collect()
+}
+
+async fn request_dto(db: &impl ConnectionTrait, request: JoinRequest) -> AppResult<JoinRequestDto> {
+    let event_id = request.event_id;
+    request_dtos(db, event_id, vec![request])
+        .await?
+        .pop()
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("join request vanished")))
+}
+
+/// A confirmed participant without a team asks to join one.
+pub async fn request_to_join(
+    db: &DatabaseConnection,
+    realtime: &Realtime,
+    principal: &Principal,
+    id: EventId,
+    team: Uuid,
+    request: CreateJoinRequest,
+) -> AppResult<JoinRequestDto> {
+    let user = me(principal)?;
+    let message = request.validate()?;
+    let txn = db.begin().await?;
+    let event = visible(&txn, Some(principal), id).await?;
+    let team = repo::find_team(&txn, id.0, team).await?.ok_or(ErrorCode::NotFound)?;
+    check_teams_open(&event)?;
+    confirmed_participant(&txn, id, user).await?;
+    if repo::membership(&txn, id.0, user.0).await?.is_some() {
+        return Err(ErrorCode::AlreadyInTeam.into());
+    }
+    let opened =
+        repo::open_request(&txn, &team, user.0, message).await.map_err(
+            |e| match AppError::from(e) {
+                AppError::Api(ErrorCode::Conflict) => AppError::Api(ErrorCode::AlreadyRequested),
+                other => other,
+            },
+        )?;
+    let opened = opened.ok_or(ErrorCode::AlreadyRequested)?;
+    let dto = request_dto(&txn, opened).await?;
+    commit_change(txn, realtime, id).await?;
+    Ok(dto)
+}
+
+/// The requests waiting for the team's captain.
+pub async fn team_requests(
+    db: &DatabaseConnection,
+    principal: &Principal,
+    id: EventId,
+    team: Uuid,
+) -> AppResult<JoinRequestList> {
+    let (_, team, _) = captained(db, principal, id, team).await?;
+    let pending = repo::pending_requests_of_team(db, team.id).await?;
+    Ok(JoinRequestList { items: request_dtos(db, id.0, pending).await? })
+}
+
+/// The caller's own requests in the event (every status, newest first).
+pub async fn my_requests(
+    db: &DatabaseConnection,
+    principal: &Principal,
+    id: EventId,
+) -> AppResult<JoinRequestList> {
+    let user = me(principal)?;
+    visible(db, Some(principal), id).await?;
+    let mine = repo::requests_of_user(db, id.0, user.0).await?;
+    Ok(JoinRequestList { items: request_dtos(db, id.0, mine).await? })
+}
+
+/// The captain accepts (a seat is taken exactly as with the invite code) or declines.
+pub async fn decide_request(
+    db: &DatabaseConnection,
+    realtime: &Realtime,
+    principal: &Principal,
+    id: EventId,
+    team: Uuid,
+    request: Uuid,
+    accept: bool,
+) -> AppResult<JoinRequestDto> {
+    let txn = db.begin().await?;
+    let (event, team, _) = captained(&txn, principal, id, team).await?;
+    let pending = repo::find_request(&txn, team.id, request).await?.ok_or(ErrorCode::NotFound)?;
+    if accept {
+        check_teams_open(&event)?;
+        confirmed_participant(&txn, id, UserId(pending.user_id))
+            .await
+            .map_err(|_| AppError::Api(ErrorCode::Conflict))?;
+    }
+    let to = if accept { JoinRequestStatus::Accepted } else { JoinRequestStatus::Declined };
+    if !repo::decide_request(&txn, pending.id, to).await? {
+        return Err(ErrorCode::Conflict.into());
+    }
+    if accept {
+        seat_in_team(&txn, &event, &team, pending.user_id).await?;
+    }
+    let decided = repo::find_request(&txn, team.id, request).await?.ok_or(ErrorCode::NotFound)?;
+    let dto = request_dto(&txn, decided).await?;
+    commit_change(txn, realtime, id).await?;
+    Ok(dto)
+}
+
+/// The requester takes a pending request back.
+pub async fn withdraw_request(
+    db: &DatabaseConnection,
+    realtime: &Realtime,
+    principal: &Principal,
+    id: EventId,
+    team: Uuid,
+    request: Uuid,
+) -> AppResult<()> {
+    let user = me(principal)?;
+    let txn = db.begin().await?;
+    visible(&txn, Some(principal), id).await?;
+    let team = repo::find_team(&txn, id.0, team).await?.ok_or(ErrorCode::NotFound)?;
+    let pending = repo::find_request(&txn, team.id, request).await?.ok_or(ErrorCode::NotFound)?;
+    if pending.user_id != user.0 {
+        return Err(ErrorCode::Forbidden.into());
+    }
+    if !repo::decide_request(&txn, pending.id, JoinRequestStatus::Withdrawn).await? {
+        return Err(ErrorCode::Conflict.into());
+    }
+    commit_change(txn, realtime, id).await
+}
+
 /// Confirmed participants looking for a team and not in one, optionally with a skill.
 pub async fn seekers(
     db: &DatabaseConnection,
@@ -578,17 +760,38 @@ pub async fn seekers(
     })
 }
 
+/// The caller's team in this event and its challenge, if they are in a team.
+pub async fn team_of(
+    db: &impl ConnectionTrait,
+    event: EventId,
+    user: UserId,
+) -> AppResult<Option<(Uuid, Option<ChallengeId>)>> {
+    let Some(member) = repo::membership(db, event.0, user.0).await? else { return Ok(None) };
+    Ok(repo::find_team(db, event.0, member.team_id)
+        .await?
+        .map(|t| (t.id, t.challenge_id.map(ChallengeId))))
+}
+
 /// The challenge of the caller's team in this event, if any (for challenge audiences).
 pub async fn team_challenge(
     db: &impl ConnectionTrait,
     event: EventId,
     user: UserId,
 ) -> AppResult<Option<ChallengeId>> {
-    let Some(member) = repo::membership(db, event.0, user.0).await? else { return Ok(None) };
-    Ok(repo::find_team(db, event.0, member.team_id)
-        .await?
-        .and_then(|t| t.challenge_id)
-        .map(ChallengeId))
+    Ok(team_of(db, event, user).await?.and_then(|(_, challenge)| challenge))
+}
+
+/// The event a team belongs to (`None` once it is dissolved).
+pub async fn event_of_team(db: &impl ConnectionTrait, team: Uuid) -> AppResult<Option<EventId>> {
+    Ok(repo::team_by_id(db, team).await?.map(|t| EventId(t.event_id)))
+}
+
+/// Team names by id, for an event.
+pub async fn team_names(
+    db: &impl ConnectionTrait,
+    event: EventId,
+) -> AppResult<HashMap<Uuid, String>> {
+    Ok(repo::teams_of(db, event.0).await?.into_iter().map(|t| (t.id, t.name)).collect())
 }
 
 /// Demo seed: a confirmed registration (takes a seat, grants the participant role).
@@ -667,7 +870,8 @@ pub async fn stats(
         }
     }
     let teams = u32::try_from(repo::teams_of(db, id.0).await?.len()).unwrap_or(u32::MAX);
-    Ok(EventStats { registrations: counts, teams, without_team })
+    let downloads = crate::handout::service::download_total(db, id).await?;
+    Ok(EventStats { registrations: counts, teams, without_team, downloads })
 }
 
 /// Every team with its members as CSV (organisers), safe to open in a spreadsheet.

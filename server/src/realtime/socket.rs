@@ -452,6 +452,7 @@ mod tests {
             login_attempts_per_minute: 10,
             ws_max_connections_per_ip: 10,
             max_upload_bytes: 1024,
+            download_link_ttl: 600,
             demo: false,
         };
         Arc::new(TokenKeys::new(&crate::config::Config::from_args(args).expect("config")))

@@ -119,7 +119,7 @@ async fn the_control_room_counts() {
         app.get_as(&format!("/api/v1/events/{id}/stats"), &organiser).await.json().await.unwrap();
     assert_eq!(
         stats,
-        json!({"registrations": {"confirmed": 6, "waitlisted": 0, "pending": 0}, "teams": 2, "without_team": 2})
+        json!({"registrations": {"confirmed": 6, "waitlisted": 0, "pending": 0}, "teams": 2, "without_team": 2, "downloads": 0})
     );
     let csv = app
         .get_as(&format!("/api/v1/events/{id}/teams.csv"), &organiser)

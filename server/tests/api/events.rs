@@ -41,12 +41,17 @@ async fn the_demo_seed_is_a_real_event_and_is_idempotent() {
         assert_eq!(me["event_roles"], json!([{"event_id": id, "role": role}]), "{email}");
     }
 
-    hackops_server::demo::seed(&app.db).await.expect("second seed");
+    let storage =
+        hackops_server::storage::Storage::local(&app.data_dir.join("files")).expect("storage");
+    hackops_server::demo::seed(&app.db, &storage).await.expect("second seed");
     assert_eq!(app.count("events").await, 1);
     assert_eq!(app.count("challenges").await, 3);
     assert_eq!(app.count("users").await, 8, "3 demo accounts and 5 volunteers");
     assert_eq!(app.count("teams").await, 2);
     assert_eq!(app.count("announcements").await, 3);
+    assert_eq!(app.count("datasets").await, 4);
+    assert_eq!(app.count("resources").await, 4);
+    assert_eq!(app.count("challenge_datasets").await, 4);
 }
 
 #[tokio::test]

@@ -107,6 +107,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         login_attempts_per_minute: options.login_attempts_per_minute,
         ws_max_connections_per_ip: 1000,
         max_upload_bytes: options.max_upload_bytes,
+        download_link_ttl: 600,
         demo: options.demo,
     };
     let config = Config::from_args(args).expect("config");
@@ -231,6 +232,28 @@ impl TestApp {
             .expect("count query")
             .expect("a row");
         row.try_get::<i64>("", "n").expect("count")
+    }
+}
+
+impl TestApp {
+    /// The stored version of a realtime topic (0 when it never changed).
+    pub async fn topic_version(&self, topic: &str) -> i64 {
+        let backend = self.db.get_database_backend();
+        let row = self
+            .db
+            .query_one(Statement::from_sql_and_values(
+                backend,
+                match backend {
+                    sea_orm::DatabaseBackend::Postgres => {
+                        "SELECT version FROM topic_versions WHERE topic = $1"
+                    }
+                    _ => "SELECT version FROM topic_versions WHERE topic = ?",
+                },
+                [topic.into()],
+            ))
+            .await
+            .expect("version query");
+        row.map(|r| r.try_get::<i64>("", "version").expect("version")).unwrap_or(0)
     }
 }
 

@@ -8,6 +8,7 @@ mod cli;
 mod dashboard;
 mod datasets;
 mod events;
+mod handout;
 mod helpers;
 mod ops;
 mod participation;

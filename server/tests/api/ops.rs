@@ -35,6 +35,7 @@ async fn readiness_fails_when_redis_is_unreachable() {
         login_attempts_per_minute: 10,
         ws_max_connections_per_ip: 10,
         max_upload_bytes: 1024,
+        download_link_ttl: 600,
         demo: false,
     };
     let app = hackops_server::app::Application::build(

@@ -469,3 +469,323 @@ async fn settings_are_validated_and_organiser_only() {
         .unwrap();
     assert_error(r, StatusCode::FORBIDDEN, "forbidden").await;
 }
+
+async fn delete_as(app: &TestApp, path: &str, token: &str) -> reqwest::Response {
+    app.client.delete(app.url(path)).bearer_auth(token).send().await.unwrap()
+}
+
+#[tokio::test]
+async fn join_requests_are_decided_by_the_captain() {
+    let app = spawn_app().await;
+    let event = open_event(&app, json!({"team_max": 3})).await;
+    let (captain, _) = register(&app, &event, "rq-cap@example.org").await;
+    let (other_captain, _) = register(&app, &event, "rq-cap2@example.org").await;
+    let (asker, _) = register(&app, &event, "rq-asker@example.org").await;
+    let (second, _) = register(&app, &event, "rq-second@example.org").await;
+    let team = create_team(&app, &event, &captain, "Les Fromagers").await;
+    let other = create_team(&app, &event, &other_captain, "Les Manguiers").await;
+    let tid = team["id"].as_str().unwrap();
+    let oid = other["id"].as_str().unwrap();
+    let requests = format!("/api/v1/events/{}/teams/{tid}/requests", event.id);
+    let other_requests = format!("/api/v1/events/{}/teams/{oid}/requests", event.id);
+    let mine_path = format!("/api/v1/events/{}/teams/requests/mine", event.id);
+
+    // The event topic moves with every change, so pages refresh live.
+    let topic = format!("event:{}", event.id);
+    let mut version = app.topic_version(&topic).await;
+    let mut moved = |now: i64| {
+        let before = std::mem::replace(&mut version, now);
+        now > before
+    };
+
+    let r =
+        app.post_as(&requests, &asker.access_token, &json!({"message": "Je fais du SIG."})).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let request: Value = r.json().await.unwrap();
+    assert_eq!(request["status"], "pending");
+    assert_eq!(request["team_name"], "Les Fromagers");
+    assert_eq!(request["message"], "Je fais du SIG.");
+    assert_eq!(request["user_id"], asker.user_id.as_str());
+    assert_eq!(request["decided_at"], Value::Null);
+    let rid = request["id"].as_str().unwrap().to_owned();
+    assert!(moved(app.topic_version(&topic).await), "a request bumps the event topic");
+    // A second request to another team, without a message (the body may be empty).
+    let r = app.post_as(&other_requests, &asker.access_token, &json!({})).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let to_other: Value = r.json().await.unwrap();
+
+    assert_error(
+        app.post_as(&requests, &asker.access_token, &json!({"message": "encore"})).await,
+        StatusCode::CONFLICT,
+        "already_requested",
+    )
+    .await;
+
+    // The captain sees the pending requests; nobody else does.
+    let list: Value = app.get_as(&requests, &captain.access_token).await.json().await.unwrap();
+    assert_eq!(list["items"].as_array().unwrap().len(), 1);
+    assert_eq!(list["items"][0]["id"], rid.as_str());
+    assert_error(
+        app.get_as(&requests, &asker.access_token).await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    )
+    .await;
+    let mine: Value = app.get_as(&mine_path, &asker.access_token).await.json().await.unwrap();
+    assert_eq!(mine["items"].as_array().unwrap().len(), 2);
+
+    // Only the captain decides.
+    let accept = format!("{requests}/{rid}/accept");
+    assert_error(
+        app.post_as(&accept, &asker.access_token, &json!({})).await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    )
+    .await;
+    assert_error(
+        app.post_as(&accept, &other_captain.access_token, &json!({})).await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    )
+    .await;
+    let accepted = app.post_as(&accept, &captain.access_token, &json!({})).await;
+    assert_eq!(accepted.status(), StatusCode::OK);
+    let accepted: Value = accepted.json().await.unwrap();
+    assert_eq!(accepted["status"], "accepted");
+    assert!(moved(app.topic_version(&topic).await), "an acceptance bumps the event topic");
+    assert!(accepted["decided_at"].is_string());
+    let team_now: Value = app
+        .get_as(&format!("/api/v1/events/{}/teams/mine", event.id), &asker.access_token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(team_now["id"], tid);
+    assert_eq!(team_now["members"].as_array().unwrap().len(), 2);
+
+    // The other pending request is closed; deciding a decided request is a conflict.
+    let mine: Value = app.get_as(&mine_path, &asker.access_token).await.json().await.unwrap();
+    let statuses: Vec<&str> =
+        mine["items"].as_array().unwrap().iter().map(|r| r["status"].as_str().unwrap()).collect();
+    assert!(statuses.contains(&"accepted") && statuses.contains(&"closed"), "{mine}");
+    let other_list: Value =
+        app.get_as(&other_requests, &other_captain.access_token).await.json().await.unwrap();
+    assert_eq!(other_list["items"], json!([]));
+    let closed_id = to_other["id"].as_str().unwrap();
+    assert_error(
+        app.post_as(
+            &format!("{other_requests}/{closed_id}/accept"),
+            &other_captain.access_token,
+            &json!({}),
+        )
+        .await,
+        StatusCode::CONFLICT,
+        "conflict",
+    )
+    .await;
+    assert_error(
+        app.post_as(&accept, &captain.access_token, &json!({})).await,
+        StatusCode::CONFLICT,
+        "conflict",
+    )
+    .await;
+
+    // Already in a team: no more requests.
+    assert_error(
+        app.post_as(&other_requests, &asker.access_token, &json!({})).await,
+        StatusCode::CONFLICT,
+        "already_in_team",
+    )
+    .await;
+
+    // Decline, then ask again (the request reopens), then withdraw.
+    let r: Value =
+        app.post_as(&requests, &second.access_token, &json!({})).await.json().await.unwrap();
+    let sid = r["id"].as_str().unwrap().to_owned();
+    let declined =
+        app.post_as(&format!("{requests}/{sid}/decline"), &captain.access_token, &json!({})).await;
+    assert_eq!(declined.json::<Value>().await.unwrap()["status"], "declined");
+    assert!(moved(app.topic_version(&topic).await), "a refusal bumps the event topic");
+    let again =
+        app.post_as(&requests, &second.access_token, &json!({"message": "S'il vous plaît"})).await;
+    assert_eq!(again.status(), StatusCode::CREATED);
+    let again: Value = again.json().await.unwrap();
+    assert_eq!(again["id"], sid.as_str(), "the same request, reopened");
+    assert_eq!(again["status"], "pending");
+    assert_error(
+        delete_as(&app, &format!("{requests}/{sid}"), &captain.access_token).await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    )
+    .await;
+    let withdrawn = delete_as(&app, &format!("{requests}/{sid}"), &second.access_token).await;
+    assert_eq!(withdrawn.status(), StatusCode::NO_CONTENT);
+    assert!(moved(app.topic_version(&topic).await), "a withdrawal bumps the event topic");
+    assert_error(
+        delete_as(&app, &format!("{requests}/{sid}"), &second.access_token).await,
+        StatusCode::CONFLICT,
+        "conflict",
+    )
+    .await;
+    let mine: Value = app.get_as(&mine_path, &second.access_token).await.json().await.unwrap();
+    assert_eq!(mine["items"][0]["status"], "withdrawn");
+
+    // Cancelling one's registration closes one's pending requests.
+    let (leaver, _) = register(&app, &event, "rq-leaver@example.org").await;
+    assert_eq!(
+        app.post_as(&requests, &leaver.access_token, &json!({})).await.status(),
+        StatusCode::CREATED
+    );
+    let cancel = delete_as(
+        &app,
+        &format!("/api/v1/events/{}/registrations/me", event.id),
+        &leaver.access_token,
+    )
+    .await;
+    assert_eq!(cancel.status(), StatusCode::NO_CONTENT);
+    let mine: Value = app.get_as(&mine_path, &leaver.access_token).await.json().await.unwrap();
+    assert_eq!(mine["items"][0]["status"], "closed");
+    let pending: Value = app.get_as(&requests, &captain.access_token).await.json().await.unwrap();
+    assert_eq!(pending["items"], json!([]));
+}
+
+#[tokio::test]
+async fn join_requests_refuse_bad_input_full_teams_and_locks() {
+    let app = spawn_app().await;
+    let event = open_event(&app, json!({"team_max": 2})).await;
+    let (captain, _) = register(&app, &event, "rf-cap@example.org").await;
+    let (a, _) = register(&app, &event, "rf-a@example.org").await;
+    let (b, _) = register(&app, &event, "rf-b@example.org").await;
+    let outsider = app.register("rf-outsider@example.org").await;
+    let team = create_team(&app, &event, &captain, "Les Tisserands").await;
+    let tid = team["id"].as_str().unwrap();
+    let requests = format!("/api/v1/events/{}/teams/{tid}/requests", event.id);
+
+    // Unknown team, malformed ids, not registered, too long a message, wrong body.
+    let unknown = format!("/api/v1/events/{}/teams/{}/requests", event.id, uuid::Uuid::new_v4());
+    assert_error(
+        app.post_as(&unknown, &a.access_token, &json!({})).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+    assert_error(
+        app.post_as(
+            &format!("/api/v1/events/{}/teams/nope/requests", event.id),
+            &a.access_token,
+            &json!({}),
+        )
+        .await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+    assert_error(
+        app.post_as(&requests, &outsider.access_token, &json!({})).await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    )
+    .await;
+    let long = app.post_as(&requests, &a.access_token, &json!({"message": "x".repeat(501)})).await;
+    let err = assert_error(long, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(err["details"][0]["field"], "message");
+    let wrong = app.post_as(&requests, &a.access_token, &json!({"message": 42})).await;
+    let err = assert_error(wrong, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(err["details"][0]["field"], "message");
+    let anonymous =
+        reqwest::Client::new().post(app.url(&requests)).json(&json!({})).send().await.unwrap();
+    assert_error(anonymous, StatusCode::UNAUTHORIZED, "unauthenticated").await;
+    assert_error(
+        app.post_as(
+            &format!("{requests}/{}/accept", uuid::Uuid::new_v4()),
+            &captain.access_token,
+            &json!({}),
+        )
+        .await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+    assert_error(
+        delete_as(&app, &format!("{requests}/{}", uuid::Uuid::new_v4()), &a.access_token).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+
+    // Two requests for the last seat: the second acceptance finds the team full.
+    let ra: Value = app.post_as(&requests, &a.access_token, &json!({})).await.json().await.unwrap();
+    let rb: Value = app.post_as(&requests, &b.access_token, &json!({})).await.json().await.unwrap();
+    let accept_a = format!("{requests}/{}/accept", ra["id"].as_str().unwrap());
+    let accept_b = format!("{requests}/{}/accept", rb["id"].as_str().unwrap());
+    assert_eq!(
+        app.post_as(&accept_a, &captain.access_token, &json!({})).await.status(),
+        StatusCode::OK
+    );
+    assert_error(
+        app.post_as(&accept_b, &captain.access_token, &json!({})).await,
+        StatusCode::CONFLICT,
+        "team_full",
+    )
+    .await;
+    let pending: Value = app.get_as(&requests, &captain.access_token).await.json().await.unwrap();
+    assert_eq!(pending["items"].as_array().unwrap().len(), 1, "still pending: a seat may free up");
+
+    // Locked teams take no requests and accept none; the captain can still decline.
+    let lock = json!({"capacity": null, "team_min": 1, "team_max": 2, "moderated": false, "code_of_conduct": "", "teams_lock_at": "2020-01-01T00:00:00Z"});
+    let r = app
+        .client
+        .put(app.url(&format!("/api/v1/events/{}/settings", event.id)))
+        .bearer_auth(&event.organiser)
+        .json(&lock)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let (c, _) = register(&app, &event, "rf-late@example.org").await;
+    assert_error(
+        app.post_as(&requests, &c.access_token, &json!({})).await,
+        StatusCode::CONFLICT,
+        "teams_locked",
+    )
+    .await;
+    assert_error(
+        app.post_as(&accept_b, &captain.access_token, &json!({})).await,
+        StatusCode::CONFLICT,
+        "teams_locked",
+    )
+    .await;
+    let declined = app
+        .post_as(
+            &format!("{requests}/{}/decline", rb["id"].as_str().unwrap()),
+            &captain.access_token,
+            &json!({}),
+        )
+        .await;
+    assert_eq!(declined.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn two_acceptances_racing_for_the_last_seat_seat_one() {
+    let app = spawn_app().await;
+    let event = open_event(&app, json!({"team_max": 2})).await;
+    let (captain, _) = register(&app, &event, "race-cap@example.org").await;
+    let (a, _) = register(&app, &event, "race-a@example.org").await;
+    let (b, _) = register(&app, &event, "race-b@example.org").await;
+    let team = create_team(&app, &event, &captain, "Les Coureurs").await;
+    let requests =
+        format!("/api/v1/events/{}/teams/{}/requests", event.id, team["id"].as_str().unwrap());
+    let ra: Value = app.post_as(&requests, &a.access_token, &json!({})).await.json().await.unwrap();
+    let rb: Value = app.post_as(&requests, &b.access_token, &json!({})).await.json().await.unwrap();
+    let accept_a = format!("{requests}/{}/accept", ra["id"].as_str().unwrap());
+    let accept_b = format!("{requests}/{}/accept", rb["id"].as_str().unwrap());
+    let empty = json!({});
+    let (r1, r2) = tokio::join!(
+        app.post_as(&accept_a, &captain.access_token, &empty),
+        app.post_as(&accept_b, &captain.access_token, &empty)
+    );
+    let mut statuses = [r1.status().as_u16(), r2.status().as_u16()];
+    statuses.sort();
+    assert_eq!(statuses, [200, 409], "exactly one of two racing acceptances takes the last seat");
+    assert_eq!(app.count("team_members").await, 2);
+}
