@@ -86,6 +86,7 @@ pub fn router(state: AppState) -> Router {
         .merge(participation::routes::router())
         .merge(announcements::routes::router())
         .merge(datasets::routes::router())
+        .merge(datasets::harvest::routes::router())
         .fallback(api_not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_JSON_BODY));

@@ -61,6 +61,7 @@ use utoipa::{Modify, OpenApi};
         crate::datasets::routes::add_link,
         crate::datasets::routes::download,
         crate::datasets::routes::licences,
+        crate::datasets::harvest::routes::harvest,
     ),
     modifiers(&BearerAuth),
     tags(

@@ -48,6 +48,10 @@ pub enum ErrorCode {
     TeamsLocked,
     /// Already in a team of this event.
     AlreadyInTeam,
+    /// Harvest: the document is not a catalogue in a format we read (or not valid at all).
+    HarvestInvalid,
+    /// Harvest: the source could not be fetched (unreachable, error status, timeout).
+    HarvestUnreachable,
 }
 
 impl ErrorCode {
@@ -73,6 +77,8 @@ impl ErrorCode {
             | TeamFull
             | TeamsLocked
             | AlreadyInTeam => 409,
+            HarvestInvalid => 422,
+            HarvestUnreachable => 502,
             RateLimited => 429,
             Internal => 500,
             ServiceUnavailable => 503,
@@ -110,6 +116,8 @@ impl ErrorCode {
             TeamFull => "team_full",
             TeamsLocked => "teams_locked",
             AlreadyInTeam => "already_in_team",
+            HarvestInvalid => "harvest_invalid",
+            HarvestUnreachable => "harvest_unreachable",
         }
     }
 
@@ -177,6 +185,18 @@ impl ErrorCode {
             }
             (AlreadyInTeam, Lang::En) => "You are already in a team for this event.",
             (AlreadyInTeam, Lang::Fr) => "Vous faites déjà partie d'une équipe pour cet événement.",
+            (HarvestInvalid, Lang::En) => {
+                "This is not a catalogue we can read (CKAN, DCAT-AP or DCAT-US): nothing was imported."
+            }
+            (HarvestInvalid, Lang::Fr) => {
+                "Ce n'est pas un catalogue lisible (CKAN, DCAT-AP ou DCAT-US) : rien n'a été importé."
+            }
+            (HarvestUnreachable, Lang::En) => {
+                "The source portal could not be reached: nothing was imported."
+            }
+            (HarvestUnreachable, Lang::Fr) => {
+                "Le portail source est injoignable : rien n'a été importé."
+            }
         }
     }
 }
@@ -258,6 +278,8 @@ mod tests {
             ErrorCode::TokenWrongType,
             ErrorCode::EmailTaken,
             ErrorCode::ServiceUnavailable,
+            ErrorCode::HarvestInvalid,
+            ErrorCode::HarvestUnreachable,
         ] {
             let json = serde_json::to_string(&code).expect("serialise");
             assert_eq!(json, format!("\"{}\"", code.as_str()));

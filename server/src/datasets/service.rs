@@ -85,7 +85,7 @@ pub async fn create(
         Ok(repo::find_by_name(db, &candidate).await?.is_some())
     })
     .await?;
-    let dataset = repo::insert(db, organisation.0, name, valid).await?;
+    let dataset = repo::insert(db, organisation.0, name, valid, None).await?;
     Ok(dtos(db, vec![dataset], public_url).await?.remove(0))
 }
 
