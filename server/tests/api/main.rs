@@ -7,6 +7,7 @@ mod authz;
 mod cli;
 mod datasets;
 mod events;
+mod harvest;
 mod helpers;
 mod ops;
 mod participation;

@@ -401,4 +401,114 @@ mod tests {
         assert!(detect(br#"{"hello": 1}"#).is_err());
         assert!(detect(br#"{"result": "#).is_err());
     }
+
+    mod fuzz {
+        use super::super::*;
+        use proptest::prelude::*;
+        use serde_json::Value;
+
+        /// Keys the importers look for, so generated documents reach deep into them.
+        const KEYS: &[&str] = &[
+            "success",
+            "result",
+            "results",
+            "count",
+            "id",
+            "name",
+            "title",
+            "notes",
+            "tags",
+            "groups",
+            "resources",
+            "url",
+            "format",
+            "extras",
+            "key",
+            "value",
+            "state",
+            "license_id",
+            "license_title",
+            "dataset",
+            "identifier",
+            "description",
+            "keyword",
+            "distribution",
+            "downloadURL",
+            "accessURL",
+            "contactPoint",
+            "hasEmail",
+            "@context",
+            "@graph",
+            "@id",
+            "@type",
+            "@value",
+            "@language",
+            "@list",
+            "@vocab",
+            "dcat",
+            "dct",
+            "http://www.w3.org/ns/dcat#dataset",
+            "dcat:Dataset",
+            "http://purl.org/dc/terms/title",
+            "http://www.w3.org/1999/02/22-rdf-syntax-ns#type",
+        ];
+
+        fn json() -> impl Strategy<Value = Value> {
+            let leaf = prop_oneof![
+                Just(Value::Null),
+                any::<bool>().prop_map(Value::Bool),
+                any::<i64>().prop_map(Value::from),
+                any::<f64>().prop_map(Value::from),
+                prop::sample::select(KEYS).prop_map(Value::from),
+                ".{0,20}".prop_map(Value::from),
+                Just(Value::from("http://www.w3.org/ns/dcat#Dataset")),
+            ];
+            leaf.prop_recursive(6, 64, 8, |inner| {
+                prop_oneof![
+                    prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+                    prop::collection::btree_map(
+                        prop::sample::select(KEYS).prop_map(str::to_owned),
+                        inner,
+                        0..6
+                    )
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+                ]
+            })
+        }
+
+        fn every_format(bytes: &[u8]) {
+            for format in HarvestFormat::ALL {
+                if let Ok((_, catalogue)) = parse(format, bytes) {
+                    for record in catalogue.records {
+                        let _ = normalise(record);
+                    }
+                }
+            }
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(512))]
+
+            #[test]
+            fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
+                every_format(&bytes);
+            }
+
+            #[test]
+            fn arbitrary_json_never_panics(value in json()) {
+                every_format(value.to_string().as_bytes());
+                let wrapped = serde_json::json!({"success": true, "result": {"count": 3, "results": [value.clone()]}});
+                every_format(wrapped.to_string().as_bytes());
+                every_format(serde_json::json!({"dataset": [value.clone()]}).to_string().as_bytes());
+                every_format(serde_json::json!({"@graph": [value]}).to_string().as_bytes());
+            }
+
+            #[test]
+            fn arbitrary_xml_like_text_never_panics(text in "(<[a-z:]{0,8}( [a-z:]{1,8}=\"[^\"]{0,8}\")?/?>|</?rdf:[A-Za-z]{0,12}>|[^<]{0,8}|&[a-z#0-9]{0,5};?){0,24}") {
+                every_format(text.as_bytes());
+                let html = text::html_to_markdown(&text);
+                prop_assert!(!html.contains("<script"));
+            }
+        }
+    }
 }
