@@ -199,6 +199,27 @@ async fn every_catalogue_format_is_imported() {
     assert_eq!(districts["licence_id"], "notspecified");
     assert_eq!(districts["keywords"], json!(["quartiers", "limites administratives"]));
 
+    // An unknown licence is not made up in the standards' documents.
+    let jsonld: Value = app.get("/dataset/limites-de-quartiers.jsonld").await.json().await.unwrap();
+    assert!(jsonld.get("dct:license").is_none(), "{jsonld:#}");
+    assert!(jsonld["dcat:distribution"][0].get("dct:license").is_none());
+    let package: Value =
+        app.get("/dataset/limites-de-quartiers/datapackage.json").await.json().await.unwrap();
+    let schema: Value =
+        serde_json::from_str(include_str!("../fixtures/frictionless/datapackage.json")).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    assert!(validator.is_valid(&package), "{package:#}");
+    assert!(package.get("licenses").is_none());
+    let ckan: Value =
+        app.get("/api/3/action/package_show?id=limites-de-quartiers").await.json().await.unwrap();
+    assert_eq!(ckan["result"]["license_id"], "notspecified");
+    assert_eq!(ckan["result"]["license_title"], "License not specified");
+    let known: Value = app.get("/dataset/toilettes-publiques.jsonld").await.json().await.unwrap();
+    assert_eq!(
+        known["dct:license"]["@id"],
+        "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
+    );
+
     // Harvested datasets are searchable like any other, and by their licence.
     let list: Value = app.get("/api/v1/datasets?licence=notspecified").await.json().await.unwrap();
     assert_eq!(list["total"], 2);
