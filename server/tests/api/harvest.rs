@@ -297,11 +297,12 @@ async fn only_the_organisations_organisers_and_admins_harvest() {
     }
 }
 
-/// A CKAN portal of `total` packages that pages like CKAN (`rows` defaults to 2 here).
+/// A CKAN portal of `total` packages that pages like CKAN: `rows` defaults to 2 and is capped
+/// at 3 here.
 async fn ckan_portal(total: usize) -> String {
     let handler = move |Query(q): Query<HashMap<String, String>>| async move {
         let start: usize = q.get("start").and_then(|s| s.parse().ok()).unwrap_or(0);
-        let rows: usize = q.get("rows").and_then(|s| s.parse().ok()).unwrap_or(2);
+        let rows: usize = q.get("rows").and_then(|s| s.parse().ok()).unwrap_or(2).min(3);
         let results: Vec<Value> = (start..total.min(start + rows))
             .map(|i| {
                 json!({"id": format!("pkg-{i}"), "name": format!("jeu-{i}"), "title": format!("Jeu de données n° {i}"),
@@ -332,8 +333,9 @@ async fn a_ckan_portal_is_walked_page_by_page() {
     let list: Value = app.get("/api/v1/datasets?per_page=100").await.json().await.unwrap();
     assert_eq!(list["total"], 5);
     assert_eq!(list["items"][0]["licence_id"], "CC-BY-4.0");
-    // By its API URL, with a page size: the same source key? No: another URL is another source.
-    let search = format!("{portal}/api/3/action/package_search?rows=3");
+    // By its API URL, asking for more rows than the portal gives: every page is still read.
+    // Another URL is another source.
+    let search = format!("{portal}/api/3/action/package_search?rows=4");
     let r = report(&app, &token, &json!({"organisation": org, "url": search})).await;
     assert_eq!(counts(&r), (5, 0, 0));
     let r = report(&app, &token, &json!({"organisation": org, "url": search})).await;
@@ -355,4 +357,24 @@ async fn a_ckan_portal_is_walked_page_by_page() {
     )
     .await;
     assert_eq!(app.count("datasets").await, 10);
+}
+
+#[tokio::test]
+async fn a_document_larger_than_an_ordinary_request_can_be_sent() {
+    let app = spawn_app().await;
+    let (token, org) = harvester(&app).await;
+    let packages: Vec<Value> = (0..300)
+        .map(|i| {
+            json!({"id": format!("p{i}"), "title": format!("Jeu de données n° {i}"),
+                   "notes": "<p>Une description assez longue pour peser.</p>".repeat(5), "license_id": "CC0",
+                   "resources": [{"name": "csv", "url": format!("https://files.example/{i}.csv")}]})
+        })
+        .collect();
+    let content =
+        json!({"success": true, "result": {"count": 300, "results": packages}}).to_string();
+    assert!(content.len() > 64 * 1024, "over the JSON limit of other endpoints");
+    let body = json!({"organisation": org, "url": "https://big.example/", "content": content});
+    let r = report(&app, &token, &body).await;
+    assert_eq!(counts(&r), (300, 0, 0));
+    assert_eq!((app.count("datasets").await, app.count("resources").await), (300, 300));
 }

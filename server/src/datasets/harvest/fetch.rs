@@ -145,8 +145,9 @@ pub async fn collect(
         .find(|(k, _)| k == "start")
         .and_then(|(_, v)| v.parse::<usize>().ok())
         .unwrap_or(0);
-    for page in 1..MAX_PAGES {
-        let start = offset + page * rows;
+    // Step by what each page held: a portal may cap `rows` below what was asked.
+    let mut start = offset + records.len();
+    for _ in 1..MAX_PAGES {
         if start >= total as usize {
             break;
         }
@@ -155,6 +156,7 @@ pub async fn collect(
         if next.records.is_empty() {
             break;
         }
+        start += next.records.len();
         records.extend(next.records);
         progress.fetched(records.len(), Some(total));
     }
