@@ -1,6 +1,7 @@
 //! CKAN Action API responses: `package_search` (`{"count", "results"}`, one page of it),
 //! `package_show` (one package) and DKAN's imitation (`result` is a list of packages, `state`
-//! is `Active`, dates are written in French).
+//! is `Active`, dates are written in French), and a bare package dictionary (`ckanapi dump`,
+//! ckanext-dcat exports).
 
 use super::{json, Catalogue, Invalid, Link, Record};
 use serde_json::{Map, Value};
@@ -19,6 +20,9 @@ pub fn parse(bytes: &[u8]) -> Result<Catalogue, Invalid> {
         return Err(Invalid::new(format!("the CKAN API answered an error: {message}")));
     }
     let Some(result) = envelope.get("result") else {
+        if is_package(envelope) {
+            return Ok(Catalogue { records: vec![package(&value)], total: None });
+        }
         return Err(Invalid::new("not a CKAN API response: it has no `result`"));
     };
     match result {
@@ -44,6 +48,15 @@ pub fn parse(bytes: &[u8]) -> Result<Catalogue, Invalid> {
             "not a CKAN package_search or package_show response: `result` holds no packages",
         )),
     }
+}
+
+/// A package dictionary outside the API envelope: an `id` or `name`, and package fields.
+pub fn is_package(object: &Map<String, Value>) -> bool {
+    (object.contains_key("id") || object.contains_key("name"))
+        && ["notes", "resources", "license_id", "extras", "tags", "owner_org"]
+            .iter()
+            .any(|k| object.contains_key(*k))
+        && !object.keys().any(|k| k.starts_with('@'))
 }
 
 fn string(object: &Map<String, Value>, key: &str) -> Option<String> {
@@ -83,9 +96,19 @@ fn extra(object: &Map<String, Value>, keys: &[&str]) -> Option<String> {
 fn package(value: &Value) -> Record {
     let Some(p) = value.as_object() else { return Record::default() };
     let name = string(p, "name");
+    // ckanext-dcat puts licences on resources: they come after the package's own.
+    let resource_licences = match p.get("resources") {
+        Some(Value::Array(resources)) => resources
+            .iter()
+            .filter_map(Value::as_object)
+            .filter_map(|r| string(r, "license").or_else(|| string(r, "license_id")))
+            .collect(),
+        _ => Vec::new(),
+    };
     let licence = ["license_id", "license_title", "license_url", "license"]
         .iter()
         .filter_map(|k| string(p, k))
+        .chain(resource_licences)
         .collect();
     let links = match p.get("resources") {
         Some(Value::Array(resources)) => resources
@@ -185,6 +208,9 @@ mod tests {
         let error =
             r#"{"success": false, "error": {"__type": "Not Found Error", "message": "Not found"}}"#;
         assert!(parse(error.as_bytes()).expect_err("error").0.contains("Not found"));
+        let bare = br#"{"id": "2988", "title": "Survey", "notes": "n", "resources": [{"url": "https://x.example/a.zip"}]}"#;
+        let c = parse(bare).expect("a bare package");
+        assert_eq!((c.records[0].source_id.as_str(), c.records[0].links.len()), ("2988", 1));
         let odd = parse(br#"{"result": [3, {"id": "a"}]}"#).expect("parsed");
         assert_eq!(odd.records[0].source_id, "", "not an object: skipped later");
     }

@@ -138,26 +138,17 @@ impl Graph {
 }
 
 /// The last segment of a vocabulary IRI: `…/frequency/MONTHLY` → `MONTHLY`.
-fn last_segment(iri: &str) -> &str {
+pub(crate) fn last_segment(iri: &str) -> &str {
     iri.trim_end_matches('/').rsplit(['/', '#']).next().unwrap_or(iri)
 }
 
+/// The frequency as the source writes it (an IRI, a label): [`super::normalise`] words it.
 fn frequency(graph: &Graph, dataset: &str) -> Option<String> {
     let object = graph.objects(dataset, &format!("{DCT}accrualPeriodicity")).first()?;
-    let raw = match object {
-        Object::Iri(iri) => last_segment(iri).to_owned(),
-        other => graph.label_or_iri(other)?,
-    };
-    Some(match raw.to_uppercase().as_str() {
-        "DAILY" | "CONT" | "CONTINUOUS" => "daily".into(),
-        "WEEKLY" => "weekly".into(),
-        "MONTHLY" => "monthly".into(),
-        "QUARTERLY" => "quarterly".into(),
-        "ANNUAL" | "ANNUALLY" | "YEARLY" => "annual".into(),
-        "IRREG" | "IRREGULAR" => "irregular".into(),
-        "NEVER" => "never".into(),
-        _ => raw.to_lowercase(),
-    })
+    match object {
+        Object::Iri(iri) => Some(iri.clone()),
+        other => graph.label_or_iri(other),
+    }
 }
 
 fn contact(graph: &Graph, dataset: &str) -> Option<String> {

@@ -32,20 +32,6 @@ fn strings(object: &Map<String, Value>, key: &str) -> Vec<String> {
     }
 }
 
-/// ISO 8601 repeating intervals of `accrualPeriodicity` to the pool's words.
-fn frequency(raw: &str) -> String {
-    match raw.trim() {
-        "R/P1D" => "daily",
-        "R/P1W" | "R/P7D" => "weekly",
-        "R/P1M" => "monthly",
-        "R/P3M" => "quarterly",
-        "R/P1Y" => "annual",
-        "irregular" => "irregular",
-        other => return other.to_lowercase(),
-    }
-    .to_owned()
-}
-
 fn dataset(value: &Value) -> Record {
     let Some(d) = value.as_object() else { return Record::default() };
     let links = match d.get("distribution") {
@@ -72,7 +58,7 @@ fn dataset(value: &Value) -> Record {
         keywords: strings(d, "keyword"),
         themes: strings(d, "theme"),
         spatial: string(d, "spatial"),
-        frequency: string(d, "accrualPeriodicity").map(|f| frequency(&f)),
+        frequency: string(d, "accrualPeriodicity"),
         contact_email: contact.and_then(|c| string(c, "hasEmail")),
         issued: string(d, "issued"),
         modified: string(d, "modified"),
@@ -103,7 +89,7 @@ mod tests {
         assert_eq!(c.records.len(), 2);
         let r = &c.records[0];
         assert_eq!(r.source_id, "https://hub.example/item?id=a1&sublayer=0");
-        assert_eq!(r.frequency.as_deref(), Some("monthly"));
+        assert_eq!(r.frequency.as_deref(), Some("R/P1M"));
         assert_eq!(r.contact_email.as_deref(), Some("mailto:sig@ville.example"));
         assert_eq!(r.links[1].url, "https://hub.example/a1.json", "downloadURL first");
         assert_eq!(c.records[1], Record::default());

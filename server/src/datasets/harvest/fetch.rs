@@ -21,8 +21,15 @@ pub enum FetchError {
     Unreachable { url: String, message: String },
     #[error("{url} is larger than {MAX_DOCUMENT_BYTES} bytes")]
     TooLarge { url: String },
+    /// Not `#[from]`: the reason is the message, not a cause to print again.
     #[error("nothing was imported: {0}")]
-    Invalid(#[from] Invalid),
+    Invalid(Invalid),
+}
+
+impl From<Invalid> for FetchError {
+    fn from(invalid: Invalid) -> Self {
+        FetchError::Invalid(invalid)
+    }
 }
 
 /// Told of the pages as they arrive (the command line draws a progress bar).
@@ -129,7 +136,7 @@ pub async fn collect(
         url = ckan_entry(url);
     }
     let first = get(client, &url).await?;
-    let (format, Catalogue { mut records, total }) = parse(format, &first)?;
+    let (format, Catalogue { mut records, total }) = parse(format, &first, url.as_str())?;
     progress.fetched(records.len(), total);
     let Some(total) = total.filter(|t| *t as usize > records.len()) else {
         return Ok((format, records));
@@ -151,8 +158,9 @@ pub async fn collect(
         if start >= total as usize {
             break;
         }
-        let bytes = get(client, &with_page(&url, start, rows)).await?;
-        let (_, next) = parse(HarvestFormat::Ckan, &bytes)?;
+        let page = with_page(&url, start, rows);
+        let bytes = get(client, &page).await?;
+        let (_, next) = parse(HarvestFormat::Ckan, &bytes, page.as_str())?;
         if next.records.is_empty() {
             break;
         }

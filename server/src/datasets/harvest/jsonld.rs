@@ -251,7 +251,10 @@ mod tests {
         assert_eq!(r.source_id, "https://ville.example/dataset/arbres");
         assert_eq!(r.title, "Arbres", "French first");
         assert_eq!(r.licence[0], "https://www.etalab.gouv.fr/licence-ouverte-open-licence");
-        assert_eq!(r.frequency.as_deref(), Some("annual"));
+        assert_eq!(
+            r.frequency.as_deref().map(super::super::frequency_word).as_deref(),
+            Some("annual")
+        );
         assert_eq!(r.contact_email.as_deref(), Some("mailto:sig@ville.example"));
         assert_eq!(r.issued, None, "an empty date is no date");
         assert_eq!(r.links.len(), 1);

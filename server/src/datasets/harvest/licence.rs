@@ -69,17 +69,14 @@ pub fn spdx(raw: &str) -> Option<&'static str> {
     if !creative_commons {
         return None;
     }
-    if has("-nc")
-        || has("/nc")
-        || has("noncommercial")
-        || has("non commercial")
-        || has("-nd")
-        || has("/nd")
-        || has("noderiv")
-    {
+    let non_commercial =
+        ["-nc", "/nc", "bync", "noncommercial", "non commercial", "non-commercial"];
+    let no_derivatives = ["-nd", "/nd", "bynd", "noderiv", "no deriv"];
+    if non_commercial.iter().chain(&no_derivatives).any(|n| has(n)) {
         return None;
     }
-    let share_alike = has("by-sa") || has("share alike") || has("sharealike") || has("share-alike");
+    let share_alike =
+        ["by-sa", "bysa", "share alike", "sharealike", "share-alike"].iter().any(|n| has(n));
     let attribution = has("by") || has("attribution");
     match (attribution, share_alike) {
         (_, true) => is("4.0").then_some("CC-BY-SA-4.0"),
@@ -88,12 +85,20 @@ pub fn spdx(raw: &str) -> Option<&'static str> {
     }
 }
 
-/// Lower case, without the scheme, `www.` and trailing slashes or `.html`.
+/// Lower case, without the scheme, `www.` and trailing slashes or `.html`; the EU licence
+/// vocabulary's codes (`…/authority/licence/CC_BY_4_0`) as their names (`cc-by-4.0`).
 fn normalise(raw: &str) -> String {
     let s = raw.trim().to_lowercase();
     let s = s.replace("https://", "").replace("http://", "").replace("www.", "");
     let s = s.trim_end_matches('/').trim_end_matches(".html").trim_end_matches('/');
-    s.replace('_', "-")
+    let s = s.replace('_', "-");
+    match s.split_once("/authority/licence/") {
+        Some((_, code)) => ["1", "2", "3", "4"].iter().fold(code.to_owned(), |code, major| {
+            code.replace(&format!("-{major}-0"), &format!("-{major}.0"))
+                .replace(&format!("-{major}-5"), &format!("-{major}.5"))
+        }),
+        None => s,
+    }
 }
 
 #[cfg(test)]
@@ -127,6 +132,14 @@ mod tests {
             ("http://creativecommons.org/publicdomain/zero/1.0/", "CC0-1.0"),
             ("cc-by-4.0", "CC-BY-4.0"),
             ("CC-BY-4.0", "CC-BY-4.0"),
+            ("http://publications.europa.eu/resource/authority/licence/CC_BY_4_0", "CC-BY-4.0"),
+            (
+                "http://publications.europa.eu/resource/authority/licence/CC_BYSA_4_0",
+                "CC-BY-SA-4.0",
+            ),
+            ("http://publications.europa.eu/resource/authority/licence/CC0", "CC0-1.0"),
+            ("http://publications.europa.eu/resource/authority/licence/ODC_BY", "ODC-By-1.0"),
+            ("http://publications.europa.eu/resource/authority/licence/ODBL", "ODbL-1.0"),
         ] {
             assert_eq!(spdx(raw), Some(id), "{raw}");
         }
@@ -139,6 +152,8 @@ mod tests {
             "cc-nc",
             "CC BY-NC 4.0",
             "https://creativecommons.org/licenses/by-nd/4.0/",
+            "http://publications.europa.eu/resource/authority/licence/CC_BYNC_4_0",
+            "http://publications.europa.eu/resource/authority/licence/CC_BY_3_0",
             "other-closed",
             "notspecified",
             "Tous droits réservés",

@@ -75,8 +75,13 @@ impl Invalid {
     }
 }
 
-/// Reads a document in the given format (`Auto`: recognised from the content).
-pub fn parse(format: HarvestFormat, bytes: &[u8]) -> Result<(HarvestFormat, Catalogue), Invalid> {
+/// Reads a document in the given format (`Auto`: recognised from the content). `base` is the
+/// document's own URL, against which relative IRIs of RDF/XML resolve.
+pub fn parse(
+    format: HarvestFormat,
+    bytes: &[u8],
+    base: &str,
+) -> Result<(HarvestFormat, Catalogue), Invalid> {
     let format = match format {
         HarvestFormat::Auto => detect(bytes)?,
         known => known,
@@ -84,7 +89,7 @@ pub fn parse(format: HarvestFormat, bytes: &[u8]) -> Result<(HarvestFormat, Cata
     let catalogue = match format {
         HarvestFormat::Ckan => ckan::parse(bytes)?,
         HarvestFormat::DcatJsonld => dcat::records(&jsonld::graph(bytes)?)?,
-        HarvestFormat::DcatRdfxml => dcat::records(&rdfxml::graph(bytes)?)?,
+        HarvestFormat::DcatRdfxml => dcat::records(&rdfxml::graph(bytes, base)?)?,
         HarvestFormat::DcatUs => dcat_us::parse(bytes)?,
         HarvestFormat::Auto => unreachable!("detect never answers Auto"),
     };
@@ -119,7 +124,7 @@ pub fn detect(bytes: &[u8]) -> Result<HarvestFormat, Invalid> {
         serde_json::Value::Object(object) => object,
         _ => unreachable!("starts with {{ or ["),
     };
-    if object.contains_key("result") || object.contains_key("success") {
+    if object.contains_key("result") || object.contains_key("success") || ckan::is_package(object) {
         Ok(HarvestFormat::Ckan)
     } else if object.get("dataset").is_some_and(serde_json::Value::is_array)
         && !object.contains_key("@graph")
@@ -217,6 +222,25 @@ fn date(raw: Option<&str>, what: &str, warnings: &mut Vec<String>) -> Option<Off
     parsed
 }
 
+/// A frequency in the pool's words (`daily`, `weekly`, `monthly`, `quarterly`, `annual`,
+/// `irregular`, `never`) from the EU frequency vocabulary (an IRI or its code), ISO 8601
+/// repeating intervals (`R/P1M`, DCAT-US) or words; anything else in lower case.
+pub fn frequency_word(raw: &str) -> String {
+    let raw = raw.trim();
+    let code = if raw.contains("://") { dcat::last_segment(raw) } else { raw };
+    match code.to_uppercase().as_str() {
+        "DAILY" | "CONT" | "CONTINUOUS" | "R/P1D" => "daily",
+        "WEEKLY" | "R/P1W" | "R/P7D" => "weekly",
+        "MONTHLY" | "R/P1M" => "monthly",
+        "QUARTERLY" | "R/P3M" => "quarterly",
+        "ANNUAL" | "ANNUALLY" | "YEARLY" | "R/P1Y" => "annual",
+        "IRREG" | "IRREGULAR" => "irregular",
+        "NEVER" => "never",
+        _ => return code.to_lowercase(),
+    }
+    .to_owned()
+}
+
 /// Applies the pool's rules to a record: what cannot be fixed skips it, what can is fixed and
 /// said in a warning.
 pub fn normalise(record: Record) -> Result<Normalised, Skip> {
@@ -255,7 +279,8 @@ pub fn normalise(record: Record) -> Result<Normalised, Skip> {
     let keywords = tags(&record.keywords, "keyword", &mut warnings);
     let themes = tags(&record.themes, "theme", &mut warnings);
     let spatial = optional(record.spatial.as_deref(), "the spatial coverage", 200, &mut warnings);
-    let frequency = optional(record.frequency.as_deref(), "the frequency", 40, &mut warnings);
+    let frequency = record.frequency.as_deref().map(frequency_word);
+    let frequency = optional(frequency.as_deref(), "the frequency", 40, &mut warnings);
     let contact_email = record.contact_email.as_deref().map(str::trim).filter(|e| !e.is_empty());
     let contact_email = contact_email.and_then(|raw| {
         let raw = raw.strip_prefix("mailto:").unwrap_or(raw);
@@ -390,10 +415,27 @@ mod tests {
     }
 
     #[test]
+    fn frequencies_in_the_pools_words() {
+        for (raw, word) in [
+            ("http://publications.europa.eu/resource/authority/frequency/MONTHLY", "monthly"),
+            ("http://purl.org/cld/freq/annual", "annual"),
+            ("R/P1W", "weekly"),
+            ("IRREG", "irregular"),
+            ("Monthly", "monthly"),
+            ("http://purl.org/cld/freq/ThisTermDoesNotExist", "thistermdoesnotexist"),
+            ("toutes les deux semaines", "toutes les deux semaines"),
+        ] {
+            assert_eq!(frequency_word(raw), word, "{raw}");
+        }
+    }
+
+    #[test]
     fn formats_are_recognised_from_the_content() {
         assert_eq!(detect(b"  <?xml version=\"1.0\"?><rdf:RDF/>"), Ok(HarvestFormat::DcatRdfxml));
         assert_eq!(detect(br#"{"success": true, "result": []}"#), Ok(HarvestFormat::Ckan));
         assert_eq!(detect(br#"{"dataset": []}"#), Ok(HarvestFormat::DcatUs));
+        let package = br#"{"id": "x", "title": "A package", "resources": []}"#;
+        assert_eq!(detect(package), Ok(HarvestFormat::Ckan), "a bare CKAN package");
         assert_eq!(detect(br#"{"@graph": []}"#), Ok(HarvestFormat::DcatJsonld));
         assert_eq!(detect(b"[]"), Ok(HarvestFormat::DcatJsonld));
         assert!(detect(b"").is_err());
@@ -478,7 +520,7 @@ mod tests {
 
         fn every_format(bytes: &[u8]) {
             for format in HarvestFormat::ALL {
-                if let Ok((_, catalogue)) = parse(format, bytes) {
+                if let Ok((_, catalogue)) = parse(format, bytes, "https://fuzz.example/") {
                     for record in catalogue.records {
                         let _ = normalise(record);
                     }

@@ -6,9 +6,16 @@ use super::Invalid;
 use oxrdf::{NamedOrBlankNode, Term};
 use oxrdfxml::RdfXmlParser;
 
-pub fn graph(bytes: &[u8]) -> Result<Graph, Invalid> {
+/// Relative IRIs (`rdf:about="datasets/1"`) resolve against `xml:base`, else `base` (the
+/// document's URL).
+pub fn graph(bytes: &[u8], base: &str) -> Result<Graph, Invalid> {
     let mut graph = Graph::default();
-    for triple in RdfXmlParser::new().for_slice(bytes) {
+    let parser = RdfXmlParser::new();
+    let parser = match parser.clone().with_base_iri(base) {
+        Ok(with_base) => with_base,
+        Err(_) => parser,
+    };
+    for triple in parser.for_slice(bytes) {
         let triple =
             triple.map_err(|e| Invalid::new(format!("the document is not valid RDF/XML: {e}")))?;
         let subject = match &triple.subject {
@@ -37,6 +44,8 @@ pub fn graph(bytes: &[u8]) -> Result<Graph, Invalid> {
 mod tests {
     use super::super::dcat::records;
     use super::*;
+
+    const BASE: &str = "https://geo.example/catalog/";
 
     const CATALOGUE: &str = r#"<?xml version="1.0" encoding="utf-8"?>
 <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:dcat="http://www.w3.org/ns/dcat#"
@@ -67,7 +76,7 @@ mod tests {
 
     #[test]
     fn a_geonetwork_style_catalogue() {
-        let c = records(&graph(CATALOGUE.as_bytes()).expect("graph")).expect("records");
+        let c = records(&graph(CATALOGUE.as_bytes(), BASE).expect("graph")).expect("records");
         let r = &c.records[0];
         assert_eq!(r.source_id, "42");
         assert_eq!(r.title, "Pistes cyclables");
@@ -80,10 +89,23 @@ mod tests {
     }
 
     #[test]
+    fn relative_iris_resolve_against_the_documents_url() {
+        let doc = r#"<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:dcat="http://www.w3.org/ns/dcat#" xmlns:dct="http://purl.org/dc/terms/">
+          <dcat:Dataset rdf:about="datasets/1"><dct:title>Relative</dct:title>
+            <dcat:distribution><dcat:Distribution><dcat:accessURL rdf:resource="files/1.csv"/></dcat:Distribution></dcat:distribution>
+          </dcat:Dataset></rdf:RDF>"#;
+        let c = records(&graph(doc.as_bytes(), BASE).expect("graph")).expect("records");
+        assert_eq!(c.records[0].source_id, "https://geo.example/catalog/datasets/1");
+        assert_eq!(c.records[0].links[0].url, "https://geo.example/catalog/files/1.csv");
+        // Without a usable base, relative IRIs are an error, not a panic.
+        assert!(graph(doc.as_bytes(), "not a base").is_err());
+    }
+
+    #[test]
     fn broken_xml_is_invalid() {
-        assert!(graph(b"<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\"><oops")
-            .is_err());
-        assert!(graph(b"<html><body>Not found</body></html>").is_err());
-        assert!(graph(b"").is_err());
+        let cut = b"<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\"><oops";
+        assert!(graph(cut, BASE).is_err());
+        assert!(graph(b"<html><body>Not found</body></html>", BASE).is_err());
+        assert!(graph(b"", BASE).is_err());
     }
 }

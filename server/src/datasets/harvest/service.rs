@@ -79,7 +79,8 @@ pub async fn harvest(
     authorize(Some(principal), Action::PublishData { organisation })?;
     let (format, records) = match &job.content {
         Some(bytes) => {
-            let (format, catalogue) = parse(job.format, bytes).map_err(FetchError::from)?;
+            let (format, catalogue) =
+                parse(job.format, bytes, &job.source).map_err(FetchError::from)?;
             progress.fetched(catalogue.records.len(), catalogue.total);
             (format, catalogue.records)
         }
