@@ -178,6 +178,7 @@ async fn harvest_imports_a_file_and_reports() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(1), "{args:?}: {stderr}");
         assert!(stderr.contains("error: ") && stderr.contains(expected), "{args:?}: {stderr}");
+        assert_eq!(stderr.matches(expected).count(), 1, "said once: {stderr}");
         assert!(!stderr.contains("panicked"), "{stderr}");
     }
     assert_eq!(app.count("datasets").await, 2, "failures import nothing");
