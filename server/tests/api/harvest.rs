@@ -378,3 +378,17 @@ async fn a_document_larger_than_an_ordinary_request_can_be_sent() {
     assert_eq!(counts(&r), (300, 0, 0));
     assert_eq!((app.count("datasets").await, app.count("resources").await), (300, 300));
 }
+
+#[tokio::test]
+async fn the_harvest_migration_rolls_back_and_forward() {
+    use hackops_migrations::{Migrator, MigratorTrait};
+    let app = spawn_app().await;
+    let (token, org) = harvester(&app).await;
+    let body = json!({"organisation": org, "url": "https://x.example/", "content": DCAT_US});
+    assert_eq!(counts(&report(&app, &token, &body).await), (2, 0, 1));
+    Migrator::down(&app.db, Some(1)).await.expect("m0007 down");
+    assert_eq!(app.count("datasets").await, 2, "the datasets stay, without their source");
+    Migrator::up(&app.db, None).await.expect("m0007 up again");
+    // Their source was forgotten: the same harvest now creates new datasets.
+    assert_eq!(counts(&report(&app, &token, &body).await), (2, 0, 1));
+}
