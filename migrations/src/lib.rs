@@ -10,7 +10,7 @@ mod m0003_phases_and_agenda;
 mod m0004_registrations_and_teams;
 mod m0005_announcements;
 mod m0006_datasets;
-mod m0007_harvest;
+mod m0009_harvest;
 
 pub struct Migrator;
 
@@ -24,7 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0004_registrations_and_teams::Migration),
             Box::new(m0005_announcements::Migration),
             Box::new(m0006_datasets::Migration),
-            Box::new(m0007_harvest::Migration),
+            Box::new(m0009_harvest::Migration),
         ]
     }
 }
