@@ -12,6 +12,7 @@ mod m0005_announcements;
 mod m0006_datasets;
 mod m0007_team_join_requests;
 mod m0008_handout;
+mod m0009_harvest;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0006_datasets::Migration),
             Box::new(m0007_team_join_requests::Migration),
             Box::new(m0008_handout::Migration),
+            Box::new(m0009_harvest::Migration),
         ]
     }
 }

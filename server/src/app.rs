@@ -90,6 +90,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::dashboard::router())
         .merge(datasets::routes::router())
         .merge(handout::routes::router())
+        .merge(datasets::harvest::routes::router())
         .fallback(api_not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_JSON_BODY));

@@ -2,9 +2,13 @@
 
 use clap::{Parser, Subcommand};
 use hackops_server::app::{shutdown_signal, Application};
+use hackops_server::auth::policy::Principal;
 use hackops_server::config::{Config, ServeArgs, StorageArgs};
+use hackops_server::datasets::harvest::{fetch::Progress, service as harvest};
 use hackops_server::telemetry::{self, LogFormat};
 use hackops_server::{auth, db, demo};
+use hackops_shared::datasets::{HarvestFormat, HarvestOutcome, HarvestReport};
+use indicatif::{ProgressBar, ProgressStyle};
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -33,6 +37,25 @@ enum Command {
         /// Remove the administrator right instead of granting it.
         #[arg(long)]
         revoke: bool,
+        #[command(flatten)]
+        storage: StorageArgs,
+    },
+    /// Import the datasets of another portal's catalogue into an organisation. Running it
+    /// again updates the datasets it created (matched by the source and each record's id).
+    Harvest {
+        /// The catalogue: an http(s) URL (a CKAN portal or API URL, a DCAT catalogue, a
+        /// data.json), or a file exported from a portal.
+        source: String,
+        /// Slug of the organisation the datasets are published for.
+        #[arg(long)]
+        organisation: String,
+        /// auto (recognised from the content), ckan, dcat-jsonld, dcat-rdfxml or dcat-us.
+        #[arg(long, default_value = "auto")]
+        format: HarvestFormat,
+        /// For a file: the URL of the catalogue it comes from, so harvesting it later by URL
+        /// updates the same datasets. Default: the file's own `file://` URL.
+        #[arg(long)]
+        source_url: Option<String>,
         #[command(flatten)]
         storage: StorageArgs,
     },
@@ -71,7 +94,92 @@ async fn run(command: Command) -> anyhow::Result<()> {
             tracing::info!(%email, admin = !revoke, "administrator right updated");
             Ok(())
         }
+        Command::Harvest { source, organisation, format, source_url, storage } => {
+            let (_, url) = storage.resolve()?;
+            let conn = db::connect(&url).await?;
+            db::migrate(&conn).await?;
+            let is_url = source.starts_with("http://") || source.starts_with("https://");
+            let (source, content) = if is_url {
+                (source, None)
+            } else {
+                let path = std::path::Path::new(&source);
+                let bytes = std::fs::read(path)
+                    .map_err(|e| anyhow::anyhow!("cannot read {source}: {e}"))?;
+                let key = match source_url {
+                    Some(url) => url,
+                    None => format!("file://{}", path.canonicalize()?.display()),
+                };
+                (key, Some(bytes))
+            };
+            let job = harvest::Job { organisation, source, format, content };
+            // The command line is the operator: it may publish for any organisation.
+            let operator = Principal { is_admin: true, ..Principal::default() };
+            let bar = Bar::new();
+            let report = harvest::harvest(&conn, &operator, job, &bar).await;
+            bar.0.finish_and_clear();
+            summary(&report?)
+        }
     }
+}
+
+/// A progress bar on stderr (indicatif draws nothing when stderr is not a terminal).
+struct Bar(ProgressBar);
+
+impl Bar {
+    fn new() -> Bar {
+        let bar = ProgressBar::new_spinner();
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {pos}/{len}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> "),
+        );
+        bar.set_message("fetching");
+        Bar(bar)
+    }
+}
+
+impl Progress for Bar {
+    fn fetched(&self, records: usize, total: Option<u64>) {
+        self.0.set_message("fetching");
+        self.0.set_length(total.unwrap_or(records as u64));
+        self.0.set_position(records as u64);
+    }
+
+    fn stored(&self, done: usize, of: usize) {
+        self.0.set_message("importing");
+        self.0.set_length(of as u64);
+        self.0.set_position(done as u64);
+    }
+}
+
+fn summary(report: &HarvestReport) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "Harvested {} ({}): {} created, {} updated, {} skipped",
+        report.source,
+        report.format.as_str(),
+        report.created,
+        report.updated,
+        report.skipped
+    )?;
+    for item in &report.items {
+        let id = item.source_id.as_deref().unwrap_or("(no identifier)");
+        let title = item.title.as_deref().unwrap_or("");
+        match item.outcome {
+            HarvestOutcome::Skipped => writeln!(
+                out,
+                "  skipped {id} {title:?}: {}",
+                item.reason.as_deref().unwrap_or("no reason given")
+            )?,
+            _ => {
+                for warning in &item.warnings {
+                    writeln!(out, "  warning {}: {warning}", item.name.as_deref().unwrap_or(id))?;
+                }
+            }
+        }
+    }
+    Ok(out.flush()?)
 }
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {

@@ -75,6 +75,7 @@ use utoipa::{Modify, OpenApi};
         crate::handout::routes::link,
         crate::handout::routes::download,
         crate::handout::routes::downloads,
+        crate::datasets::harvest::routes::harvest,
     ),
     modifiers(&BearerAuth),
     tags(

@@ -227,6 +227,122 @@ impl DatasetRequest {
     }
 }
 
+/// The licence of a harvested dataset whose source licence is missing or not one of
+/// [`LICENCES`] (CKAN's own id for it). Only harvests record it: publishing in the pool still
+/// takes an open licence.
+pub const LICENCE_NOT_SPECIFIED: &str = "notspecified";
+
+/// The format of a harvested document.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "kebab-case")]
+pub enum HarvestFormat {
+    /// Recognised from the content.
+    #[default]
+    Auto,
+    /// CKAN Action API: `package_search` (walked page by page) or `package_show`; DKAN too.
+    Ckan,
+    /// DCAT-AP as JSON-LD (compacted with an `@context`, or expanded / flattened `@graph`).
+    DcatJsonld,
+    /// DCAT-AP as RDF/XML.
+    DcatRdfxml,
+    /// DCAT-US 1.1 `data.json` (Project Open Data; ArcGIS Hub, Socrata…).
+    DcatUs,
+}
+
+impl HarvestFormat {
+    pub const ALL: [HarvestFormat; 5] = [
+        HarvestFormat::Auto,
+        HarvestFormat::Ckan,
+        HarvestFormat::DcatJsonld,
+        HarvestFormat::DcatRdfxml,
+        HarvestFormat::DcatUs,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HarvestFormat::Auto => "auto",
+            HarvestFormat::Ckan => "ckan",
+            HarvestFormat::DcatJsonld => "dcat-jsonld",
+            HarvestFormat::DcatRdfxml => "dcat-rdfxml",
+            HarvestFormat::DcatUs => "dcat-us",
+        }
+    }
+}
+
+impl std::str::FromStr for HarvestFormat {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        HarvestFormat::ALL
+            .into_iter()
+            .find(|f| f.as_str().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| {
+                let names: Vec<&str> = HarvestFormat::ALL.iter().map(|f| f.as_str()).collect();
+                format!("unknown format `{s}`: use one of {}", names.join(", "))
+            })
+    }
+}
+
+/// `POST /harvest`: import the datasets of another portal's catalogue into an organisation.
+///
+/// `url` always names the source: it is where the catalogue is fetched from and, with each
+/// record's identifier, the key that makes a second harvest update instead of duplicate. With
+/// `content`, the document is taken from the request (for portals the server cannot reach) and
+/// `url` is not fetched.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HarvestRequest {
+    /// Slug of the organisation the datasets are published for.
+    pub organisation: String,
+    /// http(s) URL of the catalogue (a CKAN `package_search`/`package_show` URL, a DCAT
+    /// catalogue, a `data.json`).
+    pub url: String,
+    #[serde(default)]
+    pub format: HarvestFormat,
+    /// The document itself, when the server should not fetch `url`.
+    #[serde(default)]
+    pub content: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum HarvestOutcome {
+    Created,
+    Updated,
+    Skipped,
+}
+
+/// What happened to one record of the source.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HarvestItem {
+    /// The record's identifier at the source, when it has one.
+    pub source_id: Option<String>,
+    pub title: Option<String>,
+    pub outcome: HarvestOutcome,
+    /// The dataset's name in the pool (created or updated).
+    pub name: Option<String>,
+    /// Why the record was skipped.
+    pub reason: Option<String>,
+    /// What was imported differently from the source (unknown licence, unreadable date…).
+    pub warnings: Vec<String>,
+}
+
+/// The result of one harvest (all of it ran in one transaction).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HarvestReport {
+    pub source: String,
+    /// The format the document was read as.
+    pub format: HarvestFormat,
+    pub created: u64,
+    pub updated: u64,
+    pub skipped: u64,
+    pub items: Vec<HarvestItem>,
+}
+
 /// `POST /datasets/{name}/resources/link`: a resource that stays on another server.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -300,6 +416,17 @@ mod tests {
         let issues = bad.validate().expect_err("invalid");
         assert_eq!(issues.for_field("licence_id"), Some(FieldCode::InvalidValue));
         assert_eq!(issues.for_field("contact_email"), Some(FieldCode::InvalidEmail));
+    }
+
+    #[test]
+    fn harvest_formats_read_and_write_the_same_names() {
+        for format in HarvestFormat::ALL {
+            assert_eq!(format.as_str().parse::<HarvestFormat>(), Ok(format));
+            let json = serde_json::to_string(&format).expect("serialise");
+            assert_eq!(json, format!("\"{}\"", format.as_str()));
+        }
+        assert!("turtle".parse::<HarvestFormat>().is_err_and(|e| e.contains("dcat-us")));
+        assert!(licence(LICENCE_NOT_SPECIFIED).is_none(), "never offered for publishing");
     }
 
     #[test]

@@ -56,6 +56,10 @@ pub enum ErrorCode {
     LinkExpired,
     /// A download link that was altered or was never issued by us.
     LinkInvalid,
+    /// Harvest: the document is not a catalogue in a format we read (or not valid at all).
+    HarvestInvalid,
+    /// Harvest: the source could not be fetched (unreachable, error status, timeout).
+    HarvestUnreachable,
 }
 
 impl ErrorCode {
@@ -85,6 +89,8 @@ impl ErrorCode {
             | TermsNotAccepted => 409,
             LinkExpired => 410,
             LinkInvalid => 403,
+            HarvestInvalid => 422,
+            HarvestUnreachable => 502,
             RateLimited => 429,
             Internal => 500,
             ServiceUnavailable => 503,
@@ -126,6 +132,8 @@ impl ErrorCode {
             TermsNotAccepted => "terms_not_accepted",
             LinkExpired => "link_expired",
             LinkInvalid => "link_invalid",
+            HarvestInvalid => "harvest_invalid",
+            HarvestUnreachable => "harvest_unreachable",
         }
     }
 
@@ -207,6 +215,18 @@ impl ErrorCode {
             }
             (LinkInvalid, Lang::En) => "This download link is not valid.",
             (LinkInvalid, Lang::Fr) => "Ce lien de téléchargement n'est pas valide.",
+            (HarvestInvalid, Lang::En) => {
+                "This is not a catalogue we can read (CKAN, DCAT-AP or DCAT-US): nothing was imported."
+            }
+            (HarvestInvalid, Lang::Fr) => {
+                "Ce n'est pas un catalogue lisible (CKAN, DCAT-AP ou DCAT-US) : rien n'a été importé."
+            }
+            (HarvestUnreachable, Lang::En) => {
+                "The source portal could not be reached: nothing was imported."
+            }
+            (HarvestUnreachable, Lang::Fr) => {
+                "Le portail source est injoignable : rien n'a été importé."
+            }
         }
     }
 }
@@ -288,6 +308,8 @@ mod tests {
             ErrorCode::TokenWrongType,
             ErrorCode::EmailTaken,
             ErrorCode::ServiceUnavailable,
+            ErrorCode::HarvestInvalid,
+            ErrorCode::HarvestUnreachable,
         ] {
             let json = serde_json::to_string(&code).expect("serialise");
             assert_eq!(json, format!("\"{}\"", code.as_str()));

@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use hackops_shared::datasets::{licence, DatasetDto, ResourceDto, LICENCES};
+use hackops_shared::datasets::{licence, DatasetDto, ResourceDto, LICENCES, LICENCE_NOT_SPECIFIED};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use time::macros::format_description;
@@ -74,9 +74,13 @@ fn resource_dict(r: &ResourceDto, package_id: uuid::Uuid, position: usize) -> Va
 
 fn package_dict(d: &DatasetDto) -> Value {
     let lic = licence(&d.licence_id);
+    // CKAN's own title for its `notspecified` licence (harvested datasets may have it).
+    let title = lic
+        .map(|l| l.title)
+        .or((d.licence_id == LICENCE_NOT_SPECIFIED).then_some("License not specified"));
     json!({
         "id": d.id, "name": d.name, "title": d.title, "notes": d.description, "type": "dataset", "state": "active", "private": false,
-        "license_id": d.licence_id, "license_title": lic.map(|l| l.title), "license_url": lic.map(|l| l.url),
+        "license_id": d.licence_id, "license_title": title, "license_url": lic.map(|l| l.url),
         "owner_org": d.publisher.id, "organization": {"id": d.publisher.id, "name": d.publisher.slug, "title": d.publisher.name, "type": "organization", "state": "active", "is_organization": true},
         "maintainer_email": d.contact_email, "author": Value::Null, "url": Value::Null, "version": Value::Null,
         "metadata_created": ckan_time(d.created_at), "metadata_modified": ckan_time(d.modified_at),

@@ -2,6 +2,7 @@
 //! `routes` → `service` → `repo`; files go through [`crate::storage`].
 
 pub mod ckan;
+pub mod harvest;
 pub mod repo;
 pub mod routes;
 pub mod service;

@@ -11,13 +11,33 @@ use uuid::Uuid;
 pub use datasets::Model as Dataset;
 pub use resources::Model as Resource;
 
+/// Where a harvested dataset comes from, and the dates the source gives it.
+pub struct Origin {
+    pub source_url: String,
+    pub source_id: String,
+    pub issued: Option<OffsetDateTime>,
+    pub modified: Option<OffsetDateTime>,
+}
+
+impl Origin {
+    /// `created_at`, `modified_at`: the source's dates when it has them, else now.
+    fn times(&self, now: OffsetDateTime) -> (OffsetDateTime, OffsetDateTime) {
+        let created = self.issued.or(self.modified).unwrap_or(now);
+        (created, self.modified.unwrap_or(created))
+    }
+}
+
+/// A new dataset: published in the pool (`origin` is `None`) or harvested.
 pub async fn insert(
     db: &impl ConnectionTrait,
     organisation_id: Uuid,
     name: String,
     d: ValidDataset,
+    origin: Option<Origin>,
 ) -> Result<Dataset, sea_orm::DbErr> {
     let now = OffsetDateTime::now_utc();
+    let (created_at, modified_at) = origin.as_ref().map_or((now, now), |o| o.times(now));
+    let (source_url, source_id) = origin.map(|o| (o.source_url, o.source_id)).unzip();
     datasets::ActiveModel {
         id: Set(Uuid::new_v4()),
         organisation_id: Set(organisation_id),
@@ -30,11 +50,64 @@ pub async fn insert(
         spatial: Set(d.spatial),
         frequency: Set(d.frequency),
         contact_email: Set(d.contact_email),
-        created_at: Set(now),
-        modified_at: Set(now),
+        created_at: Set(created_at),
+        modified_at: Set(modified_at),
+        source_url: Set(source_url),
+        source_id: Set(source_id),
     }
     .insert(db)
     .await
+}
+
+/// The dataset harvested from this source record, if any.
+pub async fn find_by_origin(
+    db: &impl ConnectionTrait,
+    source_url: &str,
+    source_id: &str,
+) -> Result<Option<Dataset>, sea_orm::DbErr> {
+    datasets::Entity::find()
+        .filter(datasets::Column::SourceUrl.eq(source_url))
+        .filter(datasets::Column::SourceId.eq(source_id))
+        .one(db)
+        .await
+}
+
+/// A re-harvest: the metadata becomes the source's again (the name stays).
+pub async fn update_harvested(
+    db: &impl ConnectionTrait,
+    existing: Dataset,
+    d: ValidDataset,
+    origin: &Origin,
+) -> Result<Dataset, sea_orm::DbErr> {
+    let (_, modified_at) = origin.times(OffsetDateTime::now_utc());
+    let mut model: datasets::ActiveModel = existing.into();
+    model.title = Set(d.title);
+    model.description = Set(d.description);
+    model.licence_id = Set(d.licence_id.to_owned());
+    model.keywords = Set(serde_json::to_string(&d.keywords).unwrap_or_else(|_| "[]".into()));
+    model.themes = Set(serde_json::to_string(&d.themes).unwrap_or_else(|_| "[]".into()));
+    model.spatial = Set(d.spatial);
+    model.frequency = Set(d.frequency);
+    model.contact_email = Set(d.contact_email);
+    model.modified_at = Set(modified_at);
+    model.update(db).await
+}
+
+/// Replaces a dataset's remote links with `links` (uploaded files stay).
+pub async fn replace_links(
+    db: &impl ConnectionTrait,
+    dataset_id: Uuid,
+    links: Vec<NewResource>,
+) -> Result<(), sea_orm::DbErr> {
+    resources::Entity::delete_many()
+        .filter(resources::Column::DatasetId.eq(dataset_id))
+        .filter(resources::Column::StorageKey.is_null())
+        .exec(db)
+        .await?;
+    for link in links {
+        insert_resource_row(db, link).await?;
+    }
+    Ok(())
 }
 
 pub async fn find_by_name(
@@ -169,11 +242,25 @@ pub struct NewResource {
     pub remote_url: Option<String>,
 }
 
+/// A new resource; the dataset counts as modified.
 pub async fn insert_resource(
     db: &impl ConnectionTrait,
     r: NewResource,
 ) -> Result<Resource, sea_orm::DbErr> {
-    let resource = resources::ActiveModel {
+    let resource = insert_resource_row(db, r).await?;
+    datasets::Entity::update_many()
+        .col_expr(datasets::Column::ModifiedAt, Expr::value(OffsetDateTime::now_utc()))
+        .filter(datasets::Column::Id.eq(resource.dataset_id))
+        .exec(db)
+        .await?;
+    Ok(resource)
+}
+
+async fn insert_resource_row(
+    db: &impl ConnectionTrait,
+    r: NewResource,
+) -> Result<Resource, sea_orm::DbErr> {
+    resources::ActiveModel {
         id: Set(r.id),
         dataset_id: Set(r.dataset_id),
         title: Set(r.title),
@@ -186,11 +273,5 @@ pub async fn insert_resource(
         created_at: Set(OffsetDateTime::now_utc()),
     }
     .insert(db)
-    .await?;
-    datasets::Entity::update_many()
-        .col_expr(datasets::Column::ModifiedAt, Expr::value(OffsetDateTime::now_utc()))
-        .filter(datasets::Column::Id.eq(resource.dataset_id))
-        .exec(db)
-        .await?;
-    Ok(resource)
+    .await
 }

@@ -86,7 +86,7 @@ pub async fn create(
         Ok(repo::find_by_name(db, &candidate).await?.is_some())
     })
     .await?;
-    let dataset = repo::insert(db, organisation.0, name, valid).await?;
+    let dataset = repo::insert(db, organisation.0, name, valid, None).await?;
     Ok(dtos(db, vec![dataset], public_url).await?.remove(0))
 }
 
@@ -307,7 +307,7 @@ pub(crate) async fn seed(
     if let Some(existing) = repo::find_by_name(db, name).await? {
         return Ok(existing.id);
     }
-    let dataset = repo::insert(db, organisation.0, name.to_owned(), dataset).await?;
+    let dataset = repo::insert(db, organisation.0, name.to_owned(), dataset, None).await?;
     for (title, file_name, bytes) in files {
         let id = Uuid::new_v4();
         let key = format!("resources/{id}");

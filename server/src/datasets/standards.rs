@@ -53,7 +53,8 @@ fn rfc3339(t: time::OffsetDateTime) -> String {
 /// keywords, contact point and distributions with their access URLs).
 pub fn dataset_node(d: &DatasetDto, base: &str) -> Value {
     let iri = format!("{base}/dataset/{}", d.name);
-    let licence_iri = licence(&d.licence_id).map(|l| l.url).unwrap_or_default();
+    // A harvested dataset may have no licence the pool knows: then no `dct:license` at all.
+    let licence_iri = licence(&d.licence_id).map(|l| json!({"@id": l.url}));
     let distributions: Vec<Value> = d
         .resources
         .iter()
@@ -65,9 +66,11 @@ pub fn dataset_node(d: &DatasetDto, base: &str) -> Value {
                 "dcat:accessURL": {"@id": r.url},
                 "dct:format": r.format,
                 "dcat:mediaType": r.media_type,
-                "dct:license": {"@id": licence_iri},
                 "dct:issued": rfc3339(r.created_at),
             });
+            if let Some(iri) = &licence_iri {
+                node["dct:license"] = iri.clone();
+            }
             if !r.remote {
                 node["dcat:downloadURL"] = json!({"@id": r.url});
             }
@@ -87,7 +90,6 @@ pub fn dataset_node(d: &DatasetDto, base: &str) -> Value {
         "dct:title": d.title,
         "dct:description": d.description,
         "dct:publisher": {"@id": format!("{base}/organisation/{}", d.publisher.slug), "@type": "foaf:Agent", "foaf:name": d.publisher.name},
-        "dct:license": {"@id": licence_iri},
         "dcat:keyword": d.keywords,
         "dcat:theme": d.themes,
         "dct:issued": rfc3339(d.created_at),
@@ -95,6 +97,9 @@ pub fn dataset_node(d: &DatasetDto, base: &str) -> Value {
         "dcat:landingPage": {"@id": iri},
         "dcat:distribution": distributions,
     });
+    if let Some(iri) = licence_iri {
+        node["dct:license"] = iri;
+    }
     if let Some(place) = &d.spatial {
         node["dct:spatial"] = json!({"@type": "dct:Location", "dct:title": place});
     }
@@ -200,7 +205,7 @@ pub fn datapackage_of(d: &DatasetDto) -> Value {
             resource
         })
         .collect();
-    json!({
+    let mut package = json!({
         "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
         "name": d.name,
         "id": d.id.to_string(),
@@ -209,10 +214,14 @@ pub fn datapackage_of(d: &DatasetDto) -> Value {
         "version": "1.0.0",
         "created": rfc3339(d.created_at),
         "keywords": d.keywords,
-        "licenses": [{"name": d.licence_id, "path": lic.map(|l| l.url).unwrap_or_default(), "title": lic.map(|l| l.title).unwrap_or_default()}],
         "contributors": [{"title": d.publisher.name, "roles": ["publisher"]}],
         "resources": resources,
-    })
+    });
+    // A harvested dataset whose licence is not specified says nothing rather than a wrong id.
+    if let Some(l) = lic {
+        package["licenses"] = json!([{"name": l.id, "path": l.url, "title": l.title}]);
+    }
+    package
 }
 
 pub async fn datapackage(

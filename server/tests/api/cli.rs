@@ -88,3 +88,103 @@ fn migrate_then_serve_then_stop_gracefully_on_sigterm() {
     };
     assert!(status.success(), "graceful shutdown exits 0, got {status}");
 }
+
+/// `hackops harvest`: a file into an organisation of a running deployment's database, the
+/// summary on stdout, no progress bar when stderr is not a terminal, `error: …` and exit 1.
+#[tokio::test]
+async fn harvest_imports_a_file_and_reports() {
+    let app = crate::helpers::spawn_app().await;
+    let (session, id) = app.organiser("cli-harvest@example.org").await;
+    let list: serde_json::Value = app.get("/api/v1/organisations").await.json().await.unwrap();
+    let org = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["id"] == id.as_str())
+        .map(|o| o["slug"].as_str().unwrap().to_owned())
+        .unwrap();
+    drop(session);
+    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/harvest");
+    let data = tempfile::tempdir().unwrap();
+    let broken = data.path().join("broken.json");
+    std::fs::write(&broken, "{\"result\": [").unwrap();
+    let run = |args: Vec<String>| {
+        let database_url = app.database_url.clone();
+        let data_dir = data.path().to_str().unwrap().to_owned();
+        tokio::task::spawn_blocking(move || {
+            let mut command = hackops();
+            command.arg("harvest").args(&args);
+            command.args(["--database-url", &database_url, "--data-dir", &data_dir]);
+            command.output().unwrap()
+        })
+    };
+    let file = format!("{fixtures}/ckan-package-search.json");
+    let source = "https://data.valmont.example/api/3/action/package_search";
+    let args = vec![
+        file.clone(),
+        "--organisation".into(),
+        org.clone(),
+        "--source-url".into(),
+        source.into(),
+    ];
+    let first = run(args.clone()).await.unwrap();
+    let stdout = String::from_utf8_lossy(&first.stdout);
+    let stderr = String::from_utf8_lossy(&first.stderr);
+    assert!(first.status.success(), "{stdout}\n{stderr}");
+    assert!(
+        stdout.starts_with(&format!("Harvested {source} (ckan): 2 created, 0 updated, 2 skipped")),
+        "{stdout}"
+    );
+    assert!(stdout.contains("skipped c4d5e6f7-1111-4222-8333-944455556666 \"Budget primitif 2019\": the source marks the record as deleted"), "{stdout}");
+    assert!(
+        stdout.contains("ftp://air.valmont.example/mesures.csv"),
+        "warnings are listed: {stdout}"
+    );
+    assert!(
+        !stderr.contains("importing") && !stderr.contains("fetching"),
+        "no progress bar off a terminal: {stderr}"
+    );
+
+    let again = run(args).await.unwrap();
+    assert!(String::from_utf8_lossy(&again.stdout).contains("0 created, 2 updated, 2 skipped"));
+    assert_eq!(app.count("datasets").await, 2);
+
+    let cases: [(Vec<String>, &str); 4] = [
+        (
+            vec![broken.to_str().unwrap().into(), "--organisation".into(), org.clone()],
+            "not valid JSON",
+        ),
+        (
+            vec![format!("{fixtures}/dcat-us.json"), "--organisation".into(), "nope".into()],
+            "no organisation `nope`",
+        ),
+        (
+            vec!["/nonexistent/catalog.json".into(), "--organisation".into(), org.clone()],
+            "cannot read",
+        ),
+        (
+            vec![
+                format!("{fixtures}/dcat-us.json"),
+                "--organisation".into(),
+                org.clone(),
+                "--format".into(),
+                "ckan".into(),
+            ],
+            "no `result`",
+        ),
+    ];
+    for (args, expected) in cases {
+        let output = run(args.clone()).await.unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(stderr.contains("error: ") && stderr.contains(expected), "{args:?}: {stderr}");
+        assert_eq!(stderr.matches(expected).count(), 1, "said once: {stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+    assert_eq!(app.count("datasets").await, 2, "failures import nothing");
+    let help = hackops().args(["harvest", "--help"]).output().unwrap();
+    let help = String::from_utf8_lossy(&help.stdout);
+    for option in ["--organisation", "--format", "--source-url", "--database-url", "dcat-rdfxml"] {
+        assert!(help.contains(option), "{option} missing from harvest --help");
+    }
+}

@@ -9,6 +9,7 @@ mod dashboard;
 mod datasets;
 mod events;
 mod handout;
+mod harvest;
 mod helpers;
 mod ops;
 mod participation;

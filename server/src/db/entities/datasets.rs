@@ -23,6 +23,10 @@ pub struct Model {
     pub contact_email: Option<String>,
     pub created_at: TimeDateTimeWithTimeZone,
     pub modified_at: TimeDateTimeWithTimeZone,
+    /// Harvested datasets: the catalogue they came from (unique with `source_id`).
+    pub source_url: Option<String>,
+    /// Harvested datasets: the record's identifier at the source.
+    pub source_id: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
