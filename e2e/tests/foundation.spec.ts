@@ -60,7 +60,7 @@ test('a newcomer signs up, signs in again, reads an event in French and stays si
   // Switch to French.
   await header(page).getByRole('button', { name: 'Français' }).click();
   await expect(page.locator('html')).toHaveAttribute('lang', 'fr');
-  await expect(header(page).getByRole('link', { name: 'Événements' })).toBeVisible();
+  await expect(header(page).getByRole('link', { name: 'Événements', exact: true })).toBeVisible();
   await expect(page.getByRole('heading', { level: 2, name: /Défis/ })).toBeVisible();
   await expect(header(page).getByRole('button', { name: 'Se déconnecter' })).toBeVisible();
 

@@ -57,14 +57,29 @@ test('two newcomers register, one creates a team, the other joins with its invit
   await first.getByLabel('Filter by skill').press('Enter');
   await expect(seekers).toContainText('Moussa Diallo');
   await expect(seekers).toContainText('cartographie');
+  // A third newcomer asks to join instead; the captain accepts from her page.
+  const third = await newParticipant(browser, 'Khadija Sow');
+  await register(third);
+  const ask = third.getByTestId('ask-team-form');
+  await ask.getByLabel('Team', { exact: true }).selectOption({ label: team });
+  await ask.getByLabel('A word for the captain').fill('Je fais de la cartographie.');
+  await ask.getByRole('button', { name: 'Send my request' }).click();
+  await expect(third.getByTestId('my-join-requests')).toContainText('Waiting for the captain');
+  const requests = first.getByTestId('join-requests');
+  await expect(requests).toContainText('Khadija Sow');
+  await expect(requests).toContainText('Je fais de la cartographie.');
+  await requests.getByRole('button', { name: 'Accept' }).click();
+  await expect(third.getByTestId('my-team')).toContainText(team);
+  await expect(first.getByTestId('my-team-members').getByRole('listitem')).toHaveCount(2);
+
   const join = second.getByTestId('join-team-form');
   await join.getByLabel('Invite code').fill(code);
   await join.getByRole('button', { name: 'Join the team' }).click();
   await expect(second.getByTestId('my-team')).toContainText(team);
-  await expect(second.getByTestId('my-team-members').getByRole('listitem')).toHaveCount(2);
+  await expect(second.getByTestId('my-team-members').getByRole('listitem')).toHaveCount(3);
 
   // The captain's page follows the event live: the new member shows up without a reload.
-  await expect(first.getByTestId('my-team-members').getByRole('listitem')).toHaveCount(2);
+  await expect(first.getByTestId('my-team-members').getByRole('listitem')).toHaveCount(3);
   await expect(first.getByTestId('my-team-members')).toContainText('Moussa Diallo');
   await expect(first.getByTestId('teams')).toContainText(team);
   // In a team now, he is off the board.
@@ -118,6 +133,24 @@ test('a spectator sees the organiser’s announcement appear, then the event mov
   await expect(spectator.getByTestId('announcements')).toContainText(message);
   await expect(participant.getByTestId('announcements')).toContainText(message);
 
+  // Her team's datasets: the open ones now; the TER timetable is under embargo until hacking.
+  const datasets = participant.getByTestId('team-datasets');
+  await expect(datasets).toContainText('Stations du BRT de Dakar');
+  await expect(datasets).not.toContainText('Horaires du TER');
+
+  // The organiser attaches one more dataset to her challenge, under embargo too.
+  await organiser.getByRole('link', { name: 'Datasets' }).click();
+  const attach = organiser.getByTestId('attach-form');
+  await attach.getByLabel('Challenge').selectOption({ label: 'Mobilité urbaine' });
+  await attach.getByLabel('Dataset').selectOption({ label: 'Bornes-fontaines de Dakar' });
+  await expect(attach.getByLabel('Keep it under embargo until hacking starts')).toBeChecked();
+  await attach.getByRole('button', { name: 'Attach' }).click();
+  const attached = organiser.getByTestId('attached-datasets').getByRole('listitem');
+  await expect(attached.filter({ hasText: 'Bornes-fontaines de Dakar' }).filter({ hasText: 'Mobilité urbaine' }))
+    .toContainText('Embargoed until hacking');
+  await expect(datasets).not.toContainText('Bornes-fontaines de Dakar');
+  await organiser.getByRole('link', { name: 'Live' }).click();
+
   // The phase change, behind a confirmation.
   await organiser.getByTestId('phase-next').click();
   const dialog = organiser.getByRole('alertdialog');
@@ -133,4 +166,24 @@ test('a spectator sees the organiser’s announcement appear, then the event mov
   await expect(spectator.getByTestId('countdown')).toContainText('Judging starts in');
   await expect(participant.getByTestId('countdown')).toContainText('Judging starts in');
   await spectator.screenshot({ path: `${ARTIFACTS}/spectator-event.png`, fullPage: true });
+
+  // Hacking has started: the embargoed datasets reach the team's page without a reload.
+  await expect(datasets).toContainText('Horaires du TER Dakar – Diamniadio');
+  await expect(datasets).toContainText('Bornes-fontaines de Dakar');
+  const ter = datasets.getByTestId('handout-item').filter({ hasText: 'Horaires du TER' });
+  await expect(ter).toContainText('Creative Commons Attribution 4.0');
+  // No download before the licence is accepted; then a signed link serves the file.
+  await expect(ter.getByRole('button', { name: 'Download', exact: true })).toHaveCount(0);
+  await ter.getByRole('button', { name: 'I accept: unlock the downloads' }).click();
+  const [download] = await Promise.all([
+    participant.waitForEvent('download'),
+    ter.getByRole('button', { name: 'Download', exact: true }).click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(/\.csv$/);
+  await participant.screenshot({ path: `${ARTIFACTS}/participant-datasets.png`, fullPage: true });
+
+  // The control room counts the team's download.
+  await organiser.getByRole('link', { name: 'Datasets' }).click();
+  await expect(organiser.getByTestId('downloads')).toContainText('Les Baobabs');
+  await expect(organiser.getByTestId('downloads')).toContainText('Horaires du TER');
 });

@@ -131,6 +131,23 @@ impl JoinRequestStatus {
     pub fn parse(value: &str) -> Option<JoinRequestStatus> {
         JoinRequestStatus::ALL.into_iter().find(|s| s.as_str() == value)
     }
+
+    /// What the requester reads about their request.
+    pub fn label(self, lang: crate::lang::Lang) -> &'static str {
+        use crate::lang::Lang::{En, Fr};
+        match (self, lang) {
+            (JoinRequestStatus::Pending, En) => "Waiting for the captain",
+            (JoinRequestStatus::Pending, Fr) => "En attente du ou de la capitaine",
+            (JoinRequestStatus::Accepted, En) => "Accepted",
+            (JoinRequestStatus::Accepted, Fr) => "Acceptée",
+            (JoinRequestStatus::Declined, En) => "Declined",
+            (JoinRequestStatus::Declined, Fr) => "Refusée",
+            (JoinRequestStatus::Withdrawn, En) => "Withdrawn",
+            (JoinRequestStatus::Withdrawn, Fr) => "Retirée",
+            (JoinRequestStatus::Closed, En) => "Closed",
+            (JoinRequestStatus::Closed, Fr) => "Close",
+        }
+    }
 }
 
 /// A request to join a team, as its captain and its requester see it.

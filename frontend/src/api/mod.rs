@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod events;
+pub mod handout;
 pub mod manage;
 pub mod ops;
 

@@ -3,14 +3,14 @@
 //! Request bodies are written with `json!` (the `Value` serialiser is already in the WASM,
 //! so no DTO gets a serialiser of its own); answers are the contract's DTOs.
 
-use super::{get, post, post_empty, send, url, with_headers, ApiError};
+use super::{get, post, post_empty, send, url, with_headers, write_empty, ApiError, Verb};
 use gloo_net::http::Request;
 use hackops_shared::announcements::AnnouncementList;
 use hackops_shared::events::{AgendaList, EventPhase};
 use hackops_shared::ids::EventId;
 use hackops_shared::lang::Lang;
 use hackops_shared::registrations::{EventStats, RegistrationDto};
-use hackops_shared::teams::{TeamList, TeamSeekerList};
+use hackops_shared::teams::{JoinRequestList, TeamList, TeamSeekerList};
 use serde_json::{json, Value};
 
 fn path(event: EventId, rest: &str) -> String {
@@ -107,4 +107,35 @@ pub async fn seekers(
 ) -> Result<TeamSeekerList, ApiError> {
     let query = String::from(js_sys::encode_uri_component(skill.trim()));
     get(&path(event, &format!("seekers?skill={query}")), lang, Some(&token)).await
+}
+
+/// The caller's requests to join a team, newest first, whatever their status.
+pub async fn my_join_requests(
+    event: EventId,
+    lang: Lang,
+    token: String,
+) -> Result<JoinRequestList, ApiError> {
+    get(&path(event, "teams/requests/mine"), lang, Some(&token)).await
+}
+
+/// The pending requests to join a team (its captain).
+pub async fn team_join_requests(
+    event: EventId,
+    team: uuid::Uuid,
+    lang: Lang,
+    token: String,
+) -> Result<JoinRequestList, ApiError> {
+    get(&path(event, &format!("teams/{team}/requests")), lang, Some(&token)).await
+}
+
+/// Takes back one's own request.
+pub async fn withdraw_join_request(
+    event: EventId,
+    team: uuid::Uuid,
+    request: uuid::Uuid,
+    lang: Lang,
+    token: String,
+) -> Result<(), ApiError> {
+    let rest = format!("teams/{team}/requests/{request}");
+    write_empty::<Value>(Verb::Delete, &path(event, &rest), None, lang, Some(&token)).await
 }

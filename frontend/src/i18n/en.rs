@@ -122,5 +122,6 @@ pub static EN: Texts = Texts {
     event_updated: "This event has just been updated.",
     ops: &super::ops::EN,
     setup: &super::setup::EN,
+    handout: &super::handout::EN,
     nav_my_events: "My events",
 };

@@ -116,5 +116,6 @@ pub static FR: Texts = Texts {
     event_updated: "Cet événement vient d'être mis à jour.",
     ops: &super::ops::FR,
     setup: &super::setup::FR,
+    handout: &super::handout::FR,
     nav_my_events: "Mes événements",
 };

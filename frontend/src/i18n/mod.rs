@@ -6,9 +6,11 @@
 
 mod en;
 mod fr;
+mod handout;
 mod ops;
 mod setup;
 
+pub use handout::HandoutTexts;
 pub use ops::OpsTexts;
 pub use setup::SetupTexts;
 
@@ -112,6 +114,8 @@ pub struct Texts {
     pub ops: &'static OpsTexts,
     /// Organisers' set-up pages and the dashboard.
     pub setup: &'static SetupTexts,
+    /// Datasets handed out to teams.
+    pub handout: &'static HandoutTexts,
     /// The header's link to the dashboard.
     pub nav_my_events: &'static str,
 }

@@ -8,6 +8,7 @@ pub struct SetupTexts {
     pub tab_challenges: &'static str,
     pub tab_agenda: &'static str,
     pub tab_registrations: &'static str,
+    pub tab_datasets: &'static str,
 
     pub save: &'static str,
     pub saved: &'static str,
@@ -78,6 +79,7 @@ pub static EN: SetupTexts = SetupTexts {
     tab_challenges: "Challenges",
     tab_agenda: "Agenda",
     tab_registrations: "Registrations",
+    tab_datasets: "Datasets",
 
     save: "Save",
     saved: "Saved.",
@@ -151,6 +153,7 @@ pub static FR: SetupTexts = SetupTexts {
     tab_challenges: "Défis",
     tab_agenda: "Programme",
     tab_registrations: "Inscriptions",
+    tab_datasets: "Données",
 
     save: "Enregistrer",
     saved: "Enregistré.",

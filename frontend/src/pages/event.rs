@@ -6,6 +6,7 @@ use crate::components::status::{set_title, use_announcer, use_title, LoadError, 
 use crate::format::{date_range, Detail};
 use crate::i18n::{tr, use_i18n};
 use crate::pages::event_ops::{News, Ops, OpsAside, OpsBoard, OpsHero, Seekers};
+use crate::pages::handout::TeamDatasets;
 use crate::pages::not_found::NotFound;
 use crate::realtime::use_topic;
 use crate::session::use_session;
@@ -231,6 +232,7 @@ fn EventView(
                     </h2>
                     {challenge_list}
                 </section>
+                <TeamDatasets ops />
                 <OpsBoard ops />
                 <Seekers ops />
             </div>

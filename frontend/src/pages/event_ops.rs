@@ -18,7 +18,9 @@ use hackops_shared::error::{ErrorCode, FieldCode};
 use hackops_shared::events::{ChallengeList, EventDto};
 use hackops_shared::ids::{ChallengeId, EventId};
 use hackops_shared::registrations::{RegisterForEventRequest, RegistrationStatus};
-use hackops_shared::teams::{CreateTeamRequest, TeamDto, TeamList};
+use hackops_shared::teams::{
+    CreateJoinRequest, CreateTeamRequest, JoinRequestDto, JoinRequestStatus, TeamDto, TeamList,
+};
 use hackops_shared::validation::Issues;
 use hackops_shared::ws::Topic;
 use leptos::prelude::*;
@@ -73,7 +75,19 @@ impl Ops {
         })
     }
 
-    fn challenge_title(self, id: Option<ChallengeId>) -> Option<String> {
+    /// An `<option>` per challenge, its id as the value (tracked: follows the list).
+    pub fn challenge_options(self) -> Option<impl IntoView> {
+        self.challenges.with(|c| {
+            c.as_ref().and_then(|c| c.as_ref().ok()).map(|list| {
+                list.items
+                    .iter()
+                    .map(|c| view! { <option value=c.id.to_string()>{c.title.clone()}</option> })
+                    .collect_view()
+            })
+        })
+    }
+
+    pub fn challenge_title(self, id: Option<ChallengeId>) -> Option<String> {
         let id = id?;
         self.challenges.with(|c| {
             c.as_ref()?.as_ref().ok()?.items.iter().find(|c| c.id == id).map(|c| c.title.clone())
@@ -362,7 +376,10 @@ pub fn OpsAside(ops: Ops) -> impl IntoView {
             Some(session.authorized(|token| api::ops::my_registration(id, lang, token)).await)
         }
     });
-    dynamic(move || match mine.get() {
+    // Redrawn only when the registration itself changes: other people's moves on the event
+    // must not wipe what this person is typing below.
+    let registration = Memo::new(move |_| mine.get());
+    dynamic(move || match registration.get() {
         None | Some(None) => ().into_any(),
         Some(Some(Err(error))) if error.is(ErrorCode::NotFound) => {
             view! { <RegisterPanel ops done=Callback::new(move |()| mine.refetch()) /> }.into_any()
@@ -541,18 +558,11 @@ fn MyTeam(ops: Ops) -> impl IntoView {
         }
         run(join, "teams/join".into(), json!({ "invite_code": invite }));
     };
-    let options = move || {
-        ops.challenges.with(|c| {
-            c.as_ref().and_then(|c| c.as_ref().ok()).map(|list| {
-                list.items
-                    .iter()
-                    .map(|c| view! { <option value=c.id.to_string()>{c.title.clone()}</option> })
-                    .collect_view()
-            })
-        })
-    };
+    // Only a change of one's own team redraws this part: a new team elsewhere must not wipe
+    // what someone is typing in the forms below.
+    let mine = Memo::new(move |_| ops.my_team());
     dynamic(move || {
-        match ops.my_team() {
+        match mine.get() {
         Some(team) => {
             let invite = team.invite_code.clone().unwrap_or_default();
             let team_id = team.id;
@@ -616,7 +626,7 @@ fn MyTeam(ops: Ops) -> impl IntoView {
                         <label for="field-challenge_id">{tr(|t| t.ops.challenge_label)}</label>
                         <select id="field-challenge_id" bind:value=challenge>
                             <option value="">{tr(|t| t.ops.challenge_later)}</option>
-                            {options}
+                            {move || ops.challenge_options()}
                         </select>
                     </div>
                     <SubmitButton form=create label=|t| t.ops.create_team_submit pending_label=|t| t.ops.sending />
@@ -631,6 +641,7 @@ fn MyTeam(ops: Ops) -> impl IntoView {
                     <SubmitButton form=join label=|t| t.ops.join_submit pending_label=|t| t.ops.sending />
                 </form>
             </section>
+            <AskToJoin ops />
         }
         .into_any(),
     }
@@ -682,6 +693,7 @@ fn CaptainTools(ops: Ops, team_id: uuid::Uuid, others: Vec<(String, String)>) ->
     let has_others = !others.is_empty();
     view! {
         <div class="captain-tools" data-testid="captain-tools">
+            <JoinRequests ops team_id />
             <FormBanner form />
             {has_others.then(|| view! {
                 <form class="form form-inline" novalidate=true on:submit=hand_over data-testid="hand-over-form">
@@ -769,4 +781,203 @@ pub fn Seekers(ops: Ops) -> impl IntoView {
             </section>
         })
     }
+}
+
+/// A participant without a team asks a team's captain to let them in, and follows their
+/// requests (withdrawing one that still waits).
+#[component]
+fn AskToJoin(ops: Ops) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let announcer = use_announcer();
+    let form = FormState::new();
+    let team = RwSignal::new(String::new());
+    let message = RwSignal::new(String::new());
+    let mine = LocalResource::new(move || {
+        ops.changed.track();
+        let lang = i18n.lang_untracked();
+        async move { session.authorized(|token| api::ops::my_join_requests(ops.id, lang, token)).await }
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if !form.begin() {
+            return;
+        }
+        let request = CreateJoinRequest { message: message.get_untracked() };
+        let chosen = team.get_untracked();
+        let mut issues = request.validate().err().unwrap_or_default();
+        if chosen.is_empty() {
+            issues.push("team", FieldCode::Required);
+        }
+        if !issues.is_empty() {
+            return form.refuse(issues);
+        }
+        let body = json!({ "message": request.message.trim() });
+        let rest = format!("teams/{chosen}/requests");
+        let lang = i18n.lang_untracked();
+        form.send(
+            session,
+            move |token| {
+                let (body, rest) = (body.clone(), rest.clone());
+                async move { api::ops::act(ops.id, &rest, &body, lang, token).await }
+            },
+            move |()| {
+                message.set(String::new());
+                mine.refetch();
+                announcer.say(words(|t| t.ops.request_sent));
+            },
+        );
+    };
+    let withdraw = move |r: JoinRequestDto| {
+        if !form.begin() {
+            return;
+        }
+        let lang = i18n.lang_untracked();
+        form.send(
+            session,
+            move |token| async move {
+                api::ops::withdraw_join_request(ops.id, r.team_id, r.id, lang, token).await
+            },
+            move |()| mine.refetch(),
+        );
+    };
+    // Teams with a free seat.
+    let options = move || {
+        let max = ops.event.with(|e| e.settings.team_max as usize);
+        ops.teams.with(|t| {
+            t.as_ref().and_then(|t| t.as_ref().ok()).map(|list| {
+                list.items
+                    .iter()
+                    .filter(|t| t.members.len() < max)
+                    .map(|t| {
+                        let id = t.id.to_string();
+                        let chosen = id.clone();
+                        view! {
+                            <option value=id selected=move || team.with(|v| *v == chosen)>{t.name.clone()}</option>
+                        }
+                    })
+                    .collect_view()
+            })
+        })
+    };
+    let requests = move || {
+        let items = mine.get().and_then(Result::ok).map(|l| l.items).unwrap_or_default();
+        (!items.is_empty()).then(|| {
+            view! {
+                <ul class="setup-list" data-testid="my-join-requests">
+                    {items
+                        .into_iter()
+                        .map(|r| {
+                            let status = r.status;
+                            let pending = status == JoinRequestStatus::Pending;
+                            let team_name = r.team_name.clone();
+                            view! {
+                                <li>
+                                    <div>
+                                        <p class="setup-item-title">{team_name}</p>
+                                        <p class="muted">{move || status.label(i18n.lang())}</p>
+                                    </div>
+                                    {pending.then(|| view! {
+                                        <button type="button" class="btn btn-ghost btn-small"
+                                            on:click=move |_| withdraw(r.clone())>{tr(|t| t.ops.withdraw)}</button>
+                                    })}
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            }
+        })
+    };
+    view! {
+        <section aria-labelledby="ask-team-heading">
+            <h3 id="ask-team-heading">{tr(|t| t.ops.ask_heading)}</h3>
+            <FormBanner form />
+            <form class="form" novalidate=true on:submit=submit data-testid="ask-team-form">
+                <SelectField form name="team" label=|t| t.ops.team_label value=team>
+                    <option value="">{tr(|t| t.ops.choose_team)}</option>
+                    {options}
+                </SelectField>
+                <TextField form name="message" label=|t| t.ops.message_label hint=|t| t.ops.optional
+                    input_type="text" autocomplete="off" value=message optional=true rows=2 />
+                <SubmitButton form label=|t| t.ops.ask_submit pending_label=|t| t.ops.sending />
+            </form>
+            {dynamic(move || requests().into_any())}
+        </section>
+    }
+}
+
+/// The captain's queue of requests to join: accept (a seat permitting) or decline.
+#[component]
+fn JoinRequests(ops: Ops, team_id: uuid::Uuid) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let announcer = use_announcer();
+    let form = FormState::new();
+    let pending = LocalResource::new(move || {
+        ops.changed.track();
+        let lang = i18n.lang_untracked();
+        async move {
+            session
+                .authorized(|token| api::ops::team_join_requests(ops.id, team_id, lang, token))
+                .await
+        }
+    });
+    let decide = move |request: uuid::Uuid, decision: &'static str| {
+        if !form.begin() {
+            return;
+        }
+        let rest = format!("teams/{team_id}/requests/{request}/{decision}");
+        let lang = i18n.lang_untracked();
+        form.send(
+            session,
+            move |token| {
+                let rest = rest.clone();
+                async move { api::ops::act(ops.id, &rest, &json!({}), lang, token).await }
+            },
+            move |()| {
+                pending.refetch();
+                ops.teams.refetch();
+                announcer.say(words(if decision == "accept" {
+                    |t| t.ops.request_accepted
+                } else {
+                    |t| t.ops.request_declined
+                }));
+            },
+        );
+    };
+    let list = move || {
+        let items = pending.get().and_then(Result::ok).map(|l| l.items).unwrap_or_default();
+        (!items.is_empty()).then(|| {
+            view! {
+                <section aria-labelledby="requests-heading">
+                    <h3 id="requests-heading">{tr(|t| t.ops.requests_heading)}</h3>
+                    <FormBanner form />
+                    <ul class="setup-list" data-testid="join-requests">
+                        {items
+                            .into_iter()
+                            .map(|r| {
+                                let id = r.id;
+                                view! {
+                                    <li>
+                                        <div>
+                                            <p class="setup-item-title">{r.display_name.clone()}</p>
+                                            {(!r.message.is_empty()).then(|| view! { <p class="muted">{r.message.clone()}</p> })}
+                                        </div>
+                                        <div class="setup-actions">
+                                            <button type="button" class="btn btn-primary btn-small" disabled=move || form.is_pending()
+                                                on:click=move |_| decide(id, "accept")>{tr(|t| t.ops.accept)}</button>
+                                            <button type="button" class="btn btn-ghost btn-small" disabled=move || form.is_pending()
+                                                on:click=move |_| decide(id, "decline")>{tr(|t| t.setup.decline)}</button>
+                                        </div>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                </section>
+            }
+        })
+    };
+    dynamic(move || list().into_any())
 }

@@ -7,6 +7,7 @@ use crate::components::phase_badge::PhaseBadge;
 use crate::components::status::{use_announcer, use_title, LoadError, Loading};
 use crate::i18n::{tr, use_i18n, Texts};
 use crate::pages::event_ops::{News, Ops};
+use crate::pages::handout::DatasetsSetup;
 use crate::pages::not_found::NotFound;
 use crate::pages::setup::{AgendaSetup, ChallengesSetup, EventSetup, RegistrationsSetup};
 use crate::realtime::use_topic;
@@ -165,6 +166,7 @@ fn ControlRoom(
             Section::Challenges => view! { <div class="container setup"><ChallengesSetup ops /></div> }.into_any(),
             Section::Agenda => view! { <div class="container setup"><AgendaSetup ops /></div> }.into_any(),
             Section::Registrations => view! { <div class="container setup"><RegistrationsSetup ops /></div> }.into_any(),
+            Section::Datasets => view! { <div class="container setup"><DatasetsSetup ops /></div> }.into_any(),
             Section::Unknown => view! {
                 <NotFound title=|t| t.not_found_title text=|t| t.not_found_text />
             }
@@ -407,16 +409,18 @@ pub enum Section {
     Challenges,
     Agenda,
     Registrations,
+    Datasets,
     Unknown,
 }
 
 impl Section {
-    const TABS: [(Section, &'static str, Pick); 5] = [
+    const TABS: [(Section, &'static str, Pick); 6] = [
         (Section::Live, "", |t| t.setup.tab_live),
         (Section::Event, "/event", |t| t.setup.tab_event),
         (Section::Challenges, "/challenges", |t| t.setup.tab_challenges),
         (Section::Agenda, "/agenda", |t| t.setup.tab_agenda),
         (Section::Registrations, "/registrations", |t| t.setup.tab_registrations),
+        (Section::Datasets, "/datasets", |t| t.setup.tab_datasets),
     ];
 
     fn parse(raw: Option<&str>) -> Self {
@@ -426,6 +430,7 @@ impl Section {
             Some("challenges") => Section::Challenges,
             Some("agenda") => Section::Agenda,
             Some("registrations") => Section::Registrations,
+            Some("datasets") => Section::Datasets,
             Some(_) => Section::Unknown,
         }
     }

@@ -1,6 +1,7 @@
 pub mod dashboard;
 pub mod event;
 pub mod event_ops;
+pub mod handout;
 pub mod home;
 pub mod manage;
 pub mod new_event;
