@@ -22,6 +22,7 @@ test('an organiser creates an event and a challenge, then opens moderated regist
   await form.getByLabel('Title').fill(title);
   await form.getByLabel('Description').fill('Trois jours pour **repenser les transports** à Thiès.');
   await form.getByLabel('Time zone').fill('Africa/Dakar');
+  await form.getByLabel('The event takes place online (too)').check();
   await form.getByLabel('Starts').fill('2027-04-10T09:00');
   // Bad input first: an end before the start is refused on the field, nothing is created.
   await form.getByLabel('Ends').fill('2027-04-09T18:00');
@@ -83,6 +84,7 @@ test('an organiser creates an event and a challenge, then opens moderated regist
   await expect(spectator.getByRole('heading', { level: 1, name: title })).toBeVisible();
   await expect(spectator.getByTestId('challenge-list')).toContainText('Des cars rapides à l’heure');
   await expect(spectator.getByTestId('agenda')).toContainText('Lancement officiel');
+  await expect(spectator.locator('.facts')).toContainText('Online');
 
   // A newcomer registers and waits for approval.
   const participant = await newcomer(browser, 'Ndeye Fall');

@@ -299,6 +299,7 @@ pub async fn seed(db: &DatabaseConnection, storage: &Storage) -> AppResult<()> {
             starts_at: start_day,
             ends_at: start_day + Duration::hours(33),
             venue: Some("Maison de la Culture Douta Seck, Dakar".to_owned()),
+            online: false,
         };
         let event =
             events::insert_event(&txn, OrganisationId(org.id), content, EventPhase::Registration)

@@ -99,6 +99,9 @@ pub struct EventDto {
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub ends_at: OffsetDateTime,
     pub venue: Option<String>,
+    /// Takes place online (as well as at the venue, when there is one).
+    #[serde(default)]
+    pub online: bool,
     pub phase: EventPhase,
     /// The next scheduled automatic phase change, for countdowns.
     #[serde(default)]
@@ -380,6 +383,9 @@ pub struct CreateEventRequest {
     pub ends_at: OffsetDateTime,
     #[serde(default)]
     pub venue: Option<String>,
+    /// Takes place online (with or without a venue).
+    #[serde(default)]
+    pub online: bool,
 }
 
 /// The validated content of an event form.
@@ -391,6 +397,7 @@ pub struct ValidEvent {
     pub starts_at: OffsetDateTime,
     pub ends_at: OffsetDateTime,
     pub venue: Option<String>,
+    pub online: bool,
 }
 
 fn venue(issues: &mut Issues, raw: Option<&str>) -> Option<Option<String>> {
@@ -421,6 +428,7 @@ impl CreateEventRequest {
                     starts_at: self.starts_at,
                     ends_at: self.ends_at,
                     venue,
+                    online: self.online,
                 })
             }
             _ => Err(issues),
@@ -447,6 +455,8 @@ pub struct UpdateEventRequest {
     pub ends_at: Option<OffsetDateTime>,
     #[serde(default)]
     pub venue: Option<String>,
+    #[serde(default)]
+    pub online: Option<bool>,
 }
 
 impl UpdateEventRequest {
@@ -460,6 +470,7 @@ impl UpdateEventRequest {
             starts_at: self.starts_at.unwrap_or(current.starts_at),
             ends_at: self.ends_at.unwrap_or(current.ends_at),
             venue: self.venue.clone().or_else(|| current.venue.clone()),
+            online: self.online.unwrap_or(current.online),
         };
         merged.validate()
     }
@@ -499,6 +510,7 @@ mod tests {
             starts_at: datetime!(2026-12-05 09:00 UTC),
             ends_at: datetime!(2026-12-06 18:00 UTC),
             venue: Some("  ".into()),
+            online: false,
         }
     }
 

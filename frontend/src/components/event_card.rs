@@ -53,6 +53,15 @@ pub fn EventCard(event: EventDto) -> impl IntoView {
                                 </li>
                             }
                         })}
+                    {event.online.then(|| view! {
+                        <li>
+                            <svg class="icon" viewBox="0 0 24 24" aria-hidden="true">
+                                <rect x="3" y="4" width="18" height="12" rx="2" />
+                                <path d="M8 20h8M12 16v4" />
+                            </svg>
+                            <span>{tr(|t| t.online)}</span>
+                        </li>
+                    })}
                 </ul>
             </article>
         </li>

@@ -74,6 +74,8 @@ pub static EN: Texts = Texts {
     event_timezone: "Time zone",
     event_venue: "Venue",
     venue_tba: "To be announced",
+    online: "Online",
+    online_too: "Also online",
     about_event: "About this event",
     no_description: "The organisers have not written a description yet.",
     challenges_heading: "Challenges",

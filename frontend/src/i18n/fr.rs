@@ -68,6 +68,8 @@ pub static FR: Texts = Texts {
     event_timezone: "Fuseau horaire",
     event_venue: "Lieu",
     venue_tba: "À confirmer",
+    online: "En ligne",
+    online_too: "Aussi en ligne",
     about_event: "À propos de l'événement",
     no_description: "Les organisateurs n'ont pas encore rédigé de description.",
     challenges_heading: "Défis",

@@ -61,6 +61,8 @@ pub struct Texts {
     pub event_timezone: &'static str,
     pub event_venue: &'static str,
     pub venue_tba: &'static str,
+    pub online: &'static str,
+    pub online_too: &'static str,
     pub about_event: &'static str,
     pub no_description: &'static str,
     pub challenges_heading: &'static str,

@@ -22,6 +22,7 @@ pub struct SetupTexts {
     pub ends_label: &'static str,
     pub local_time_hint: &'static str,
     pub venue_hint: &'static str,
+    pub online_label: &'static str,
 
     pub event_heading: &'static str,
     pub settings_heading: &'static str,
@@ -92,7 +93,8 @@ pub static EN: SetupTexts = SetupTexts {
     starts_label: "Starts",
     ends_label: "Ends",
     local_time_hint: "Local time of the event.",
-    venue_hint: "Address or place. Leave empty if the event is online.",
+    venue_hint: "Address or place. Leave empty for an online-only event.",
+    online_label: "The event takes place online (too)",
 
     event_heading: "The event",
     settings_heading: "Registration and teams",
@@ -166,7 +168,8 @@ pub static FR: SetupTexts = SetupTexts {
     starts_label: "Début",
     ends_label: "Fin",
     local_time_hint: "Heure locale de l'événement.",
-    venue_hint: "Adresse ou lieu. Laissez vide si l'événement est en ligne.",
+    venue_hint: "Adresse ou lieu. Laissez vide pour un événement uniquement en ligne.",
+    online_label: "L'événement a lieu en ligne (aussi)",
 
     event_heading: "L'événement",
     settings_heading: "Inscriptions et équipes",

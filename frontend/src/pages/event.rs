@@ -205,9 +205,11 @@ fn EventView(
                 <div>
                     <dt>{tr(|t| t.event_venue)}</dt>
                     <dd>
-                        {dynamic(move || match event.with(|e| e.venue.clone()) {
-                            Some(v) => v.into_any(),
-                            None => view! { <span class="muted">{tr(|t| t.venue_tba)}</span> }.into_any(),
+                        {dynamic(move || match event.with(|e| (e.venue.clone(), e.online)) {
+                            (Some(v), false) => v.into_any(),
+                            (Some(v), true) => view! { {v} <br /> {tr(|t| t.online_too)} }.into_any(),
+                            (None, true) => view! { {tr(|t| t.online)} }.into_any(),
+                            (None, false) => view! { <span class="muted">{tr(|t| t.venue_tba)}</span> }.into_any(),
                         })}
                     </dd>
                 </div>

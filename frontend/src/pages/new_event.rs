@@ -119,6 +119,7 @@ fn NewEvent(orgs: Vec<OrganisationDto>) -> impl IntoView {
         None,
         None,
         String::new(),
+        false,
     );
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

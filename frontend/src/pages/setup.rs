@@ -72,6 +72,7 @@ pub struct EventFields {
     pub starts: RwSignal<String>,
     pub ends: RwSignal<String>,
     pub venue: RwSignal<String>,
+    pub online: RwSignal<bool>,
 }
 
 impl EventFields {
@@ -82,6 +83,7 @@ impl EventFields {
         starts_at: Option<OffsetDateTime>,
         ends_at: Option<OffsetDateTime>,
         venue: String,
+        online: bool,
     ) -> Self {
         let wall = |at: Option<OffsetDateTime>| {
             at.and_then(|at| to_wall_clock(at, &timezone)).unwrap_or_default()
@@ -93,6 +95,7 @@ impl EventFields {
             description: RwSignal::new(description),
             timezone: RwSignal::new(timezone),
             venue: RwSignal::new(venue),
+            online: RwSignal::new(online),
         }
     }
 
@@ -127,6 +130,7 @@ impl EventFields {
             "starts_at": rfc3339(valid.starts_at),
             "ends_at": rfc3339(valid.ends_at),
             "venue": valid.venue.unwrap_or_default(),
+            "online": valid.online,
         }))
     }
 
@@ -144,6 +148,7 @@ impl EventFields {
             starts_at,
             ends_at,
             venue: Some(self.venue.get_untracked()),
+            online: self.online.get_untracked(),
         }
     }
 }
@@ -169,6 +174,7 @@ pub fn EventInputs(form: FormState, fields: EventFields) -> impl IntoView {
         </div>
         <TextField form name="venue" label=|t| t.event_venue hint=|t| t.setup.venue_hint
             input_type="text" autocomplete="off" value=fields.venue optional=true />
+        <CheckField form name="online" label=|t| t.setup.online_label checked=fields.online />
     }
 }
 
@@ -187,6 +193,7 @@ pub fn EventSetup(ops: Ops) -> impl IntoView {
         Some(e.starts_at),
         Some(e.ends_at),
         e.venue.clone().unwrap_or_default(),
+        e.online,
     );
     let save_event = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

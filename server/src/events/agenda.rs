@@ -86,7 +86,7 @@ pub async fn calendar(
             .description(&event.description)
             .starts(utc(event.starts_at))
             .ends(utc(event.ends_at))
-            .location(event.venue.as_deref().unwrap_or_default())
+            .location(&location(event.venue.as_deref(), event.online))
             .url(&url)
             .done(),
     );
@@ -104,4 +104,27 @@ pub async fn calendar(
         calendar.push(entry.done());
     }
     Ok(calendar.done().to_string())
+}
+
+/// Where a calendar says the event is: the venue, online, or both.
+fn location(venue: Option<&str>, online: bool) -> String {
+    match (venue, online) {
+        (Some(venue), true) => format!("{venue} + online"),
+        (Some(venue), false) => venue.to_owned(),
+        (None, true) => "Online".to_owned(),
+        (None, false) => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod location_tests {
+    use super::location;
+
+    #[test]
+    fn the_calendar_says_where_and_whether_online() {
+        assert_eq!(location(Some("Plateau"), false), "Plateau");
+        assert_eq!(location(Some("Plateau"), true), "Plateau + online");
+        assert_eq!(location(None, true), "Online");
+        assert_eq!(location(None, false), "");
+    }
 }

@@ -50,6 +50,7 @@ pub async fn insert(
         starts_at: Set(content.starts_at.to_offset(UtcOffset::UTC)),
         ends_at: Set(content.ends_at.to_offset(UtcOffset::UTC)),
         venue: Set(content.venue),
+        online: Set(content.online),
         phase: Set(phase.as_str().to_owned()),
         created_at: Set(now),
         updated_at: Set(now),
@@ -72,6 +73,7 @@ pub async fn update(
     active.starts_at = Set(content.starts_at.to_offset(UtcOffset::UTC));
     active.ends_at = Set(content.ends_at.to_offset(UtcOffset::UTC));
     active.venue = Set(content.venue);
+    active.online = Set(content.online);
     active.updated_at = Set(OffsetDateTime::now_utc());
     active.update(db).await
 }

@@ -32,6 +32,7 @@ fn content_of(event: &Event) -> ValidEvent {
         starts_at: event.starts_at,
         ends_at: event.ends_at,
         venue: event.venue.clone(),
+        online: event.online,
     }
 }
 
@@ -82,6 +83,7 @@ async fn to_dtos(db: &impl ConnectionTrait, events: Vec<Event>) -> AppResult<Vec
                 starts_at: event.starts_at,
                 ends_at: event.ends_at,
                 venue: event.venue,
+                online: event.online,
                 created_at: event.created_at,
                 updated_at: event.updated_at,
             })

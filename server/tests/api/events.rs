@@ -193,6 +193,18 @@ async fn organisers_edit_their_events_and_nobody_else_can() {
     assert_eq!(updated["title"], "Lomé Data Sprint 2027");
     assert_eq!(updated["venue"], Value::Null);
     assert_eq!(updated["timezone"], "Africa/Abidjan", "untouched fields stay");
+    assert_eq!(updated["online"], false);
+
+    // Online: a flag of its own, with or without a venue; a wrong type is refused.
+    let online = app.patch_as(&path, &organiser.access_token, &json!({"online": true})).await;
+    assert_eq!(online.status(), StatusCode::OK);
+    let online: Value = online.json().await.unwrap();
+    assert_eq!(online["online"], true);
+    assert_eq!(online["title"], "Lomé Data Sprint 2027");
+    let wrong = app.patch_as(&path, &organiser.access_token, &json!({"online": "yes"})).await;
+    assert!(wrong.status().is_client_error(), "{}", wrong.status());
+    let shown: Value = app.get_as(&path, &organiser.access_token).await.json().await.unwrap();
+    assert_eq!(shown["online"], true, "a refused patch changes nothing");
 
     let bad = app
         .patch_as(&path, &organiser.access_token, &json!({"ends_at": "2020-01-01T00:00:00Z"}))

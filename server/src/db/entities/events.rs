@@ -15,6 +15,7 @@ pub struct Model {
     pub starts_at: TimeDateTimeWithTimeZone,
     pub ends_at: TimeDateTimeWithTimeZone,
     pub venue: Option<String>,
+    pub online: bool,
     pub phase: String,
     pub capacity: Option<i32>,
     pub team_min: i32,
