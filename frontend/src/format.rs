@@ -149,3 +149,20 @@ pub fn browser_time_zone() -> Option<String> {
     let options = resolved.call0(&formatter).ok()?;
     Reflect::get(&options, &"timeZone".into()).ok()?.as_string()
 }
+
+/// A size for people, in SI units (`units`: bytes, kB, MB, GB in the reader's language) with
+/// one decimal past the first unit: `1.5 kB`, `532 bytes`.
+pub fn byte_size(bytes: u64, units: [&str; 4], decimal: char) -> String {
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1000.0 && unit < units.len() - 1 {
+        value /= 1000.0;
+        unit += 1;
+    }
+    let number = if unit == 0 || value >= 100.0 || value.fract() < 0.05 {
+        format!("{value:.0}")
+    } else {
+        format!("{value:.1}").replace('.', &decimal.to_string())
+    };
+    format!("{number}\u{a0}{}", units[unit])
+}

@@ -123,4 +123,5 @@ pub static EN: Texts = Texts {
     ops: &super::ops::EN,
     setup: &super::setup::EN,
     nav_my_events: "My events",
+    pool: &super::pool::EN,
 };

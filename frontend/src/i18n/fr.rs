@@ -117,4 +117,5 @@ pub static FR: Texts = Texts {
     ops: &super::ops::FR,
     setup: &super::setup::FR,
     nav_my_events: "Mes événements",
+    pool: &super::pool::FR,
 };

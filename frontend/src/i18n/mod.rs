@@ -7,9 +7,11 @@
 mod en;
 mod fr;
 mod ops;
+mod pool;
 mod setup;
 
 pub use ops::OpsTexts;
+pub use pool::PoolTexts;
 pub use setup::SetupTexts;
 
 use hackops_shared::lang::Lang;
@@ -114,6 +116,8 @@ pub struct Texts {
     pub setup: &'static SetupTexts,
     /// The header's link to the dashboard.
     pub nav_my_events: &'static str,
+    /// The open data pool.
+    pub pool: &'static PoolTexts,
 }
 
 /// The texts of a language.

@@ -1,10 +1,13 @@
 pub mod dashboard;
+pub mod dataset;
 pub mod event;
 pub mod event_ops;
 pub mod home;
 pub mod manage;
 pub mod new_event;
 pub mod not_found;
+pub mod pool;
+pub mod publish;
 pub mod setup;
 pub mod sign_in;
 pub mod sign_up;
