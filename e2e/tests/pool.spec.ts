@@ -149,6 +149,17 @@ test('an organiser publishes a dataset and uploads a file with a progress bar', 
     'https://www.villededakar.sn/donnees/arrets.geojson',
   );
   await organiser.screenshot({ path: `${ARTIFACTS}/pool-upload.png`, fullPage: true });
+  const datasetUrl = organiser.url();
+
+  // On a phone, signed in with three links in the navigation: nothing overflows.
+  await organiser.setViewportSize({ width: 360, height: 800 });
+  expect(await organiser.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+  await organiser.screenshot({ path: `${ARTIFACTS}/pool-upload-360.png`, fullPage: true });
+  await organiser.getByRole('button', { name: 'Français' }).click();
+  await expect(organiser.getByRole('heading', { level: 2, name: 'Ajouter un fichier' })).toBeVisible();
+  expect(await organiser.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+  await organiser.getByRole('button', { name: 'English' }).click();
+  await organiser.setViewportSize({ width: 1280, height: 800 });
 
   // The new dataset is in the pool, found by its words and its format.
   await organiser.getByRole('link', { name: 'Open data' }).first().click();
@@ -162,7 +173,22 @@ test('an organiser publishes a dataset and uploads a file with a progress bar', 
   await expect(card).toContainText('GeoJSON');
   await expect(card).toContainText('cars rapides');
   await search.getByLabel('Format').selectOption('CSV');
+  await expect(organiser).toHaveURL(/format=CSV/);
   await expect(card).toHaveCount(1);
+
+  // Harvesting this pool's own CKAN answer for the dataset: a report with one dataset created.
+  const name = new URL(datasetUrl).pathname.split('/').pop();
+  await organiser.getByRole('link', { name: 'Import a catalogue' }).click();
+  await expect(organiser.getByRole('heading', { level: 1, name: 'Import a catalogue' })).toBeVisible();
+  const harvest = organiser.getByTestId('harvest-form');
+  await harvest.getByLabel('Catalogue address').fill(`${new URL(datasetUrl).origin}/api/3/action/package_show?id=${name}`);
+  await harvest.getByLabel('Format').selectOption('ckan');
+  await harvest.getByRole('button', { name: 'Import' }).click();
+  const report = organiser.getByTestId('harvest-report');
+  await expect(report).toBeVisible();
+  await expect(report.locator('.stats')).toContainText('Created1');
+  await expect(report.getByRole('link', { name: title })).toBeVisible();
+  await organiser.screenshot({ path: `${ARTIFACTS}/pool-harvest.png`, fullPage: true });
   await organiser.close();
 });
 

@@ -10,7 +10,7 @@ use crate::components::status::{use_announcer, use_title, LoadError, Loading};
 use crate::format::{browser_time_zone, date_range, Detail};
 use crate::i18n::{tr, use_i18n, Texts};
 use crate::pages::not_found::NotFound;
-use crate::pages::pool::{licence_name, Tags};
+use crate::pages::pool::{licence_name, PoolBreadcrumb, Tags};
 use crate::session::use_session;
 use hackops_shared::datasets::{licence, DatasetDto, ResourceDto};
 use hackops_shared::error::{ErrorCode, FieldCode};
@@ -100,6 +100,7 @@ fn DatasetView(dataset: DatasetDto, publishes: Signal<bool>) -> impl IntoView {
         ..
     } = dataset;
     let resources = RwSignal::new(resources);
+    let crumb = title.clone();
     let licence_url = licence(&licence_id).map(|l| l.url);
     let fact = |label: fn(&Texts) -> &'static str, value: AnyView| {
         view! {
@@ -152,12 +153,7 @@ fn DatasetView(dataset: DatasetDto, publishes: Signal<bool>) -> impl IntoView {
     view! {
         <div class="event-hero">
             <div class="container">
-                <nav class="breadcrumb" aria-label=tr(|t| t.breadcrumb)>
-                    <ol>
-                        <li><a href="/datasets">{tr(|t| t.pool.title)}</a></li>
-                        <li aria-current="page">{title.clone()}</li>
-                    </ol>
-                </nav>
+                <PoolBreadcrumb>{crumb}</PoolBreadcrumb>
                 <p class="event-org">
                     <span>{tr(|t| t.pool.published_by)}</span>
                     " "

@@ -262,6 +262,19 @@ pub fn Tags(items: Vec<String>, class: &'static str) -> impl IntoView {
     }
 }
 
+/// The way back to the pool, above the heading of one of its pages.
+#[component]
+pub fn PoolBreadcrumb(children: Children) -> impl IntoView {
+    view! {
+        <nav class="breadcrumb" aria-label=tr(|t| t.breadcrumb)>
+            <ol>
+                <li><a href="/datasets">{tr(|t| t.pool.title)}</a></li>
+                <li aria-current="page">{children()}</li>
+            </ol>
+        </nav>
+    }
+}
+
 /// Previous and next pages of the results.
 #[component]
 fn Pager(total: u64) -> impl IntoView {

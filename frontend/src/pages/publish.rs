@@ -6,6 +6,7 @@ use crate::components::dynamic;
 use crate::components::form::{FormBanner, FormState, SelectField, SubmitButton, TextField};
 use crate::components::status::{use_announcer, use_title, LoadError, Loading, SignInFirst};
 use crate::i18n::{tr, use_i18n, Texts};
+use crate::pages::pool::PoolBreadcrumb;
 use crate::session::use_session;
 use hackops_shared::datasets::{
     DatasetRequest, HarvestFormat, HarvestItem, HarvestOutcome, HarvestReport, LICENCES,
@@ -49,12 +50,7 @@ fn OrganiserPage(
     view! {
         <div class="event-hero">
             <div class="container">
-                <nav class="breadcrumb" aria-label=tr(|t| t.breadcrumb)>
-                    <ol>
-                        <li><a href="/datasets">{tr(|t| t.pool.title)}</a></li>
-                        <li aria-current="page">{tr(title)}</li>
-                    </ol>
-                </nav>
+                <PoolBreadcrumb>{tr(title)}</PoolBreadcrumb>
                 <h1>{tr(title)}</h1>
                 <p class="lead">{tr(lead)}</p>
             </div>
