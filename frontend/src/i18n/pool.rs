@@ -88,6 +88,8 @@ pub struct PoolTexts {
     pub created: &'static str,
     pub updated: &'static str,
     pub skipped: &'static str,
+    /// What happened to one record: created, updated, skipped.
+    pub outcomes: [&'static str; 3],
     pub warnings: &'static str,
     pub report_empty: &'static str,
 }
@@ -234,6 +236,7 @@ pub const EN: PoolTexts = PoolTexts {
     created: "Created",
     updated: "Updated",
     skipped: "Skipped",
+    outcomes: ["Created", "Updated", "Skipped"],
     warnings: "Warnings",
     report_empty: "The catalogue holds no dataset.",
 };
@@ -334,6 +337,7 @@ pub const FR: PoolTexts = PoolTexts {
     created: "Créés",
     updated: "Mis à jour",
     skipped: "Ignorés",
+    outcomes: ["Créé", "Mis à jour", "Ignoré"],
     warnings: "Avertissements",
     report_empty: "Le catalogue ne contient aucun jeu de données.",
 };

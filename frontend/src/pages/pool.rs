@@ -4,7 +4,7 @@
 use crate::api::{self, encode};
 use crate::components::dynamic;
 use crate::components::form::{FormState, SelectField};
-use crate::components::status::{use_title, LoadError, Loading};
+use crate::components::status::{use_announcer, use_title, LoadError, Loading};
 use crate::i18n::{tr, use_i18n, Texts};
 use crate::session::use_session;
 use hackops_shared::datasets::{licence, DatasetDto, LICENCES};
@@ -71,6 +71,16 @@ pub fn PoolPage() -> impl IntoView {
         let lang = i18n.lang_untracked();
         async move { api::pool::search(&pairs.join("&"), lang).await }
     });
+    // Screen readers hear how many datasets a search found (not the whole list again).
+    let announcer = use_announcer();
+    Effect::new(move |_| {
+        if let Some(Ok(list)) = results.get() {
+            let t = i18n.texts_untracked();
+            let words =
+                if list.total == 0 { t.pool.empty.to_owned() } else { (t.pool.count)(list.total) };
+            announcer.say(words);
+        }
+    });
     // Organisers publish and import; others only browse.
     let me = session.resource(i18n, |token, lang| async move { api::auth::me(lang, &token).await });
     let organiser = move || matches!(me.get(), Some(Some(Ok(me))) if !me.organisations.is_empty());
@@ -121,7 +131,7 @@ pub fn PoolPage() -> impl IntoView {
         </div>
         <div class="container section pool">
             <SearchForm />
-            <div class="pool-results" aria-live="polite">{dynamic(body)}</div>
+            <div class="pool-results">{dynamic(body)}</div>
         </div>
     }
 }

@@ -291,9 +291,9 @@ fn Report(report: HarvestReport) -> impl IntoView {
 fn ReportItem(item: HarvestItem) -> impl IntoView {
     let HarvestItem { source_id, title, outcome, name, reason, warnings } = item;
     let (label, class): (Words, &str) = match outcome {
-        HarvestOutcome::Created => (|t| t.pool.created, "status status-confirmed"),
-        HarvestOutcome::Updated => (|t| t.pool.updated, "status"),
-        HarvestOutcome::Skipped => (|t| t.pool.skipped, "status status-rejected"),
+        HarvestOutcome::Created => (|t| t.pool.outcomes[0], "status status-confirmed"),
+        HarvestOutcome::Updated => (|t| t.pool.outcomes[1], "status"),
+        HarvestOutcome::Skipped => (|t| t.pool.outcomes[2], "status status-rejected"),
     };
     let heading = title.or(source_id).unwrap_or_default();
     view! {
