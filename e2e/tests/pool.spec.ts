@@ -157,6 +157,11 @@ test('an organiser publishes a dataset and uploads a file with a progress bar', 
   await organiser.getByRole('button', { name: 'Français' }).click();
   await expect(organiser.getByRole('heading', { level: 2, name: 'Ajouter un fichier' })).toBeVisible();
   expect(await organiser.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+  await organiser.screenshot({ path: `${ARTIFACTS}/pool-upload-360-fr.png` });
+  // The three links of the navigation share one row.
+  const nav = organiser.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link');
+  const tops = await nav.evaluateAll((links) => links.map((a) => Math.round(a.getBoundingClientRect().top)));
+  expect(new Set(tops).size).toBe(1);
   await organiser.getByRole('button', { name: 'English' }).click();
   await organiser.setViewportSize({ width: 1280, height: 800 });
 
