@@ -5,11 +5,14 @@ use crate::components::header::{SiteHeader, SkipLink};
 use crate::components::status::{Announcer, LiveRegion};
 use crate::i18n::I18n;
 use crate::pages::dashboard::DashboardPage;
+use crate::pages::dataset::DatasetPage;
 use crate::pages::event::EventPage;
 use crate::pages::home::HomePage;
 use crate::pages::manage::ManagePage;
 use crate::pages::new_event::NewEventPage;
 use crate::pages::not_found::NotFoundPage;
+use crate::pages::pool::PoolPage;
+use crate::pages::publish::{HarvestPage, NewDatasetPage};
 use crate::pages::sign_in::SignInPage;
 use crate::pages::sign_up::SignUpPage;
 use crate::session::Session;
@@ -42,6 +45,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/events/:id") view=EventPage />
                     <Route path=path!("/events/:id/manage/:section?") view=ManagePage />
                     <Route path=path!("/dashboard") view=DashboardPage />
+                    <Route path=path!("/datasets") view=PoolPage />
+                    <Route path=path!("/datasets/new") view=NewDatasetPage />
+                    <Route path=path!("/datasets/harvest") view=HarvestPage />
+                    <Route path=path!("/datasets/:name") view=DatasetPage />
                     <Route path=path!("/sign-in") view=SignInPage />
                     <Route path=path!("/sign-up") view=SignUpPage />
                 </Routes>

@@ -150,32 +150,19 @@ pub fn browser_time_zone() -> Option<String> {
     Reflect::get(&options, &"timeZone".into()).ok()?.as_string()
 }
 
-/// A file size for people: "512 B", "3.2 MB" (decimal units, the reader's decimal mark).
-pub fn file_size(bytes: u64, locale: &str) -> String {
-    const UNITS: [&str; 4] = ["kB", "MB", "GB", "TB"];
-    if bytes < 1000 {
-        return format!("{bytes}\u{a0}B");
-    }
-    let mut value = bytes as f64 / 1000.0;
+/// A size for people, in SI units (`units`: bytes, kB, MB, GB in the reader's language) with
+/// one decimal past the first unit: `1.5 kB`, `532 bytes`.
+pub fn byte_size(bytes: u64, units: [&str; 4], decimal: char) -> String {
+    let mut value = bytes as f64;
     let mut unit = 0;
-    while value >= 1000.0 && unit + 1 < UNITS.len() {
+    while value >= 1000.0 && unit < units.len() - 1 {
         value /= 1000.0;
         unit += 1;
     }
-    let text = if value < 10.0 { format!("{value:.1}") } else { format!("{value:.0}") };
-    let text = if locale.starts_with("fr") { text.replace('.', ",") } else { text };
-    format!("{text}\u{a0}{}", UNITS[unit])
-}
-
-#[cfg(test)]
-mod tests {
-    use super::file_size;
-
-    #[test]
-    fn sizes_read_well_in_both_languages() {
-        assert_eq!(file_size(512, "en-GB"), "512\u{a0}B");
-        assert_eq!(file_size(3_250_000, "en-GB"), "3.3\u{a0}MB");
-        assert_eq!(file_size(3_250_000, "fr-FR"), "3,3\u{a0}MB");
-        assert_eq!(file_size(42_000, "fr-FR"), "42\u{a0}kB");
-    }
+    let number = if unit == 0 || value >= 100.0 || value.fract() < 0.05 {
+        format!("{value:.0}")
+    } else {
+        format!("{value:.1}").replace('.', &decimal.to_string())
+    };
+    format!("{number}\u{a0}{}", units[unit])
 }

@@ -1,6 +1,6 @@
 //! Public reads of events and their challenges.
 
-use super::{get, ApiError};
+use super::{encode, get, ApiError};
 use hackops_shared::events::{ChallengeList, EventDto, EventList};
 use hackops_shared::lang::Lang;
 
@@ -10,7 +10,7 @@ pub async fn list(lang: Lang) -> Result<EventList, ApiError> {
 
 /// One event; with a token, also a draft its organisers and judges may see.
 pub async fn one(id: &str, lang: Lang, token: Option<String>) -> Result<EventDto, ApiError> {
-    get(&format!("/events/{}", encode_segment(id)), lang, token.as_deref()).await
+    get(&format!("/events/{}", encode(id)), lang, token.as_deref()).await
 }
 
 pub async fn challenges(
@@ -18,10 +18,5 @@ pub async fn challenges(
     lang: Lang,
     token: Option<String>,
 ) -> Result<ChallengeList, ApiError> {
-    get(&format!("/events/{}/challenges", encode_segment(id)), lang, token.as_deref()).await
-}
-
-/// Keeps a path segment taken from the address bar from reaching another route.
-fn encode_segment(raw: &str) -> String {
-    String::from(js_sys::encode_uri_component(raw))
+    get(&format!("/events/{}/challenges", encode(id)), lang, token.as_deref()).await
 }

@@ -137,3 +137,10 @@ pub async fn dissolve_team(
 pub async fn organisations(lang: Lang) -> Result<OrganisationList, ApiError> {
     get("/organisations", lang, None).await
 }
+
+/// The organisations the signed-in person organises for.
+pub async fn my_organisations(lang: Lang, token: String) -> Result<Vec<OrganisationDto>, ApiError> {
+    let me = super::auth::me(lang, &token).await?;
+    let all = organisations(lang).await?;
+    Ok(all.items.into_iter().filter(|o| me.organisations.contains(&o.id)).collect())
+}

@@ -8,6 +8,7 @@ pub mod events;
 pub mod handout;
 pub mod manage;
 pub mod ops;
+pub mod pool;
 
 use crate::i18n;
 use gloo_net::http::{Request, RequestBuilder, Response};
@@ -49,6 +50,12 @@ impl ApiError {
             ApiError::Unexpected { .. } => i18n::texts(lang).unexpected_error,
         }
     }
+}
+
+/// Keeps a value taken from the address bar or a form inside its path segment or query
+/// parameter.
+pub(crate) fn encode(raw: &str) -> String {
+    String::from(js_sys::encode_uri_component(raw))
 }
 
 fn url(path: &str) -> String {

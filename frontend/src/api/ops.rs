@@ -3,7 +3,9 @@
 //! Request bodies are written with `json!` (the `Value` serialiser is already in the WASM,
 //! so no DTO gets a serialiser of its own); answers are the contract's DTOs.
 
-use super::{get, post, post_empty, send, url, with_headers, write_empty, ApiError, Verb};
+use super::{
+    encode, get, post, post_empty, send, url, with_headers, write_empty, ApiError, Verb,
+};
 use gloo_net::http::Request;
 use hackops_shared::announcements::AnnouncementList;
 use hackops_shared::events::{AgendaList, EventPhase};
@@ -105,7 +107,7 @@ pub async fn seekers(
     lang: Lang,
     token: String,
 ) -> Result<TeamSeekerList, ApiError> {
-    let query = String::from(js_sys::encode_uri_component(skill.trim()));
+    let query = encode(skill.trim());
     get(&path(event, &format!("seekers?skill={query}")), lang, Some(&token)).await
 }
 

@@ -24,14 +24,23 @@ pub struct FormState {
     errors: RwSignal<Vec<(String, FieldCode)>>,
     banner: RwSignal<Option<Banner>>,
     pending: RwSignal<bool>,
+    /// Starts the ids of the inputs, for a form that shares a page with another.
+    prefix: &'static str,
 }
 
 impl FormState {
     pub fn new() -> Self {
+        Self::prefixed("")
+    }
+
+    /// A form whose input ids start with `prefix` (`field-<prefix><name>`): two forms with
+    /// a field of the same name on one page.
+    pub fn prefixed(prefix: &'static str) -> Self {
         Self {
             errors: RwSignal::new(Vec::new()),
             banner: RwSignal::new(None),
             pending: RwSignal::new(false),
+            prefix,
         }
     }
 
@@ -163,7 +172,7 @@ pub fn TextField(
     #[prop(optional)]
     list: Option<&'static str>,
 ) -> impl IntoView {
-    let (id, error_id) = field_ids(name);
+    let (id, error_id) = field_ids(form, name);
     let hint_id = format!("{id}-hint");
     let error = move || form.error(name);
     let described_by = {
@@ -236,7 +245,7 @@ pub fn CheckField(
     checked: RwSignal<bool>,
     #[prop(optional)] required: bool,
 ) -> impl IntoView {
-    let (id, error_id) = field_ids(name);
+    let (id, error_id) = field_ids(form, name);
     let error = move || form.error(name);
     let described_by = move || error().map(|_| error_id.clone());
     view! {
@@ -296,7 +305,7 @@ pub fn SelectField(
     value: RwSignal<String>,
     children: Children,
 ) -> impl IntoView {
-    let (id, error_id) = field_ids(name);
+    let (id, error_id) = field_ids(form, name);
     let error = move || form.error(name);
     let described_by = move || error().map(|_| error_id.clone());
     view! {
@@ -318,8 +327,8 @@ pub fn SelectField(
 }
 
 /// The ids of a field's input and of its error message.
-fn field_ids(name: &str) -> (String, String) {
-    let id = format!("field-{name}");
+fn field_ids(form: FormState, name: &str) -> (String, String) {
+    let id = format!("field-{}{name}", form.prefix);
     let error_id = format!("{id}-error");
     (id, error_id)
 }
@@ -334,7 +343,7 @@ fn FieldErrorText(
     icon: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let error_id = field_ids(name).1;
+    let error_id = field_ids(form, name).1;
     move || {
         form.error(name).map(|code| {
             view! {

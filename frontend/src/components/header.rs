@@ -26,6 +26,7 @@ pub fn SiteHeader() -> impl IntoView {
     let location = use_location();
     let on_events = move || (location.pathname.get() == "/").then_some("page");
     let on_dashboard = move || (location.pathname.get() == "/dashboard").then_some("page");
+    let on_pool = move || location.pathname.with(|p| p.starts_with("/datasets")).then_some("page");
     let session = crate::session::use_session();
     view! {
         <header class="site-header">
@@ -37,6 +38,9 @@ pub fn SiteHeader() -> impl IntoView {
                 <nav class="main-nav" aria-label=tr(|t| t.main_nav)>
                     <a href="/" aria-current=on_events>
                         {tr(|t| t.nav_events)}
+                    </a>
+                    <a href="/datasets" aria-current=on_pool>
+                        {tr(|t| t.pool.nav)}
                     </a>
                     {move || session.user().is_some().then(|| view! {
                         <a href="/dashboard" aria-current=on_dashboard>{tr(|t| t.nav_my_events)}</a>

@@ -87,12 +87,15 @@ pub fn LoadError(error: ApiError, retry: Callback<()>) -> impl IntoView {
     }
 }
 
-/// In place of a page that needs an account: why, and the way to sign in.
+/// In place of a page that needs an account: why (`text`, else "to see your events"), and
+/// the way to sign in.
 #[component]
-pub fn SignInFirst() -> impl IntoView {
+pub fn SignInFirst(
+    #[prop(optional)] text: Option<fn(&crate::i18n::Texts) -> &'static str>,
+) -> impl IntoView {
     view! {
         <div class="empty-state">
-            <p>{tr(|t| t.setup.sign_in_first)}</p>
+            <p>{tr(text.unwrap_or(|t| t.setup.sign_in_first))}</p>
             <a class="btn btn-primary" href="/sign-in">{tr(|t| t.sign_in)}</a>
         </div>
     }

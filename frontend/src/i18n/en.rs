@@ -126,4 +126,5 @@ pub static EN: Texts = Texts {
     setup: &super::setup::EN,
     handout: &super::handout::EN,
     nav_my_events: "My events",
+    pool: &super::pool::EN,
 };

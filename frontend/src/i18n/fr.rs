@@ -120,4 +120,5 @@ pub static FR: Texts = Texts {
     setup: &super::setup::FR,
     handout: &super::handout::FR,
     nav_my_events: "Mes événements",
+    pool: &super::pool::FR,
 };

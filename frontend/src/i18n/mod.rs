@@ -8,10 +8,12 @@ mod en;
 mod fr;
 mod handout;
 mod ops;
+mod pool;
 mod setup;
 
 pub use handout::HandoutTexts;
 pub use ops::OpsTexts;
+pub use pool::PoolTexts;
 pub use setup::SetupTexts;
 
 use hackops_shared::lang::Lang;
@@ -120,6 +122,8 @@ pub struct Texts {
     pub handout: &'static HandoutTexts,
     /// The header's link to the dashboard.
     pub nav_my_events: &'static str,
+    /// The open data pool.
+    pub pool: &'static PoolTexts,
 }
 
 /// The texts of a language.

@@ -6,7 +6,6 @@ use crate::api;
 use crate::components::dynamic;
 use crate::components::form::{CheckField, FormBanner, FormState, SelectField, SubmitButton};
 use crate::components::status::{use_announcer, LoadError, Loading};
-use crate::format::file_size;
 use crate::i18n::{tr, use_i18n, Texts};
 use crate::pages::event_ops::Ops;
 use crate::session::use_session;
@@ -132,7 +131,7 @@ fn HandoutItem(ops: Ops, item: HandoutDatasetDto, refetch: Callback<()>) -> impl
                             .resources
                             .into_iter()
                             .map(|r| {
-                                let size = r.size.map(|s| file_size(s, i18n.t().locale));
+                                let size = r.size.map(|s| (i18n.t().pool.size)(s));
                                 let name = name.clone();
                                 let id = r.id;
                                 view! {

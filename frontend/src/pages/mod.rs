@@ -1,4 +1,5 @@
 pub mod dashboard;
+pub mod dataset;
 pub mod event;
 pub mod event_ops;
 pub mod handout;
@@ -6,6 +7,8 @@ pub mod home;
 pub mod manage;
 pub mod new_event;
 pub mod not_found;
+pub mod pool;
+pub mod publish;
 pub mod setup;
 pub mod sign_in;
 pub mod sign_up;

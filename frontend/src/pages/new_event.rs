@@ -1,7 +1,7 @@
 //! Creating an event: the organiser's organisation (created here if they have none yet),
 //! then the event itself, as a draft; the control room takes over from there.
 
-use crate::api::{self, ApiError};
+use crate::api;
 use crate::components::dynamic;
 use crate::components::form::{FormBanner, FormState, SelectField, SubmitButton, TextField};
 use crate::components::status::{use_announcer, use_title, LoadError, Loading, SignInFirst};
@@ -20,13 +20,7 @@ pub fn NewEventPage() -> impl IntoView {
     let session = use_session();
     use_title(move || i18n.t().setup.new_event_title.to_owned());
     // The organisations this person organises for, by name.
-    let mine = session.resource(i18n, |token, lang| async move {
-        let me = api::auth::me(lang, &token).await?;
-        let all = api::manage::organisations(lang).await?;
-        Ok::<Vec<OrganisationDto>, ApiError>(
-            all.items.into_iter().filter(|o| me.organisations.contains(&o.id)).collect(),
-        )
-    });
+    let mine = session.resource(i18n, |token, lang| api::manage::my_organisations(lang, token));
     let body = move || match mine.get() {
         _ if !session.is_ready() => view! { <Loading label=|t| t.checking_session /> }.into_any(),
         Some(None) => view! { <SignInFirst /> }.into_any(),
