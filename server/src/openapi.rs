@@ -67,6 +67,8 @@ use utoipa::{Modify, OpenApi};
         crate::datasets::routes::upload,
         crate::datasets::routes::add_link,
         crate::datasets::routes::download,
+        crate::datasets::routes::preview,
+        crate::datasets::routes::put_schema,
         crate::datasets::routes::licences,
         crate::handout::routes::attach,
         crate::handout::routes::detach,

@@ -202,6 +202,14 @@ pub fn datapackage_of(d: &DatasetDto) -> Value {
             if let Some(sha) = &r.sha256 {
                 resource["hash"] = json!(format!("sha256:{sha}"));
             }
+            // A CSV or TSV file is a tabular resource: its Table Schema and its dialect.
+            if let Some(schema) = &r.schema {
+                resource["type"] = json!("table");
+                resource["schema"] = json!(schema);
+            }
+            if let Some(dialect) = &r.dialect {
+                resource["dialect"] = json!(dialect);
+            }
             resource
         })
         .collect();

@@ -351,3 +351,224 @@ async fn dcat_ap_and_frictionless_documents() {
     assert_error(app.get("/dataset/arrets-de-bus.rdf").await, StatusCode::NOT_FOUND, "not_found")
         .await;
 }
+
+/// A French CSV as municipalities publish them: BOM, `;`, decimal commas, dd/mm/yyyy dates.
+fn communes_csv(rows: usize) -> Vec<u8> {
+    let mut csv =
+        String::from("\u{feff}code_insee;commune;population;surface_km2;recensement;touristique\n");
+    for i in 0..rows {
+        csv.push_str(&format!(
+            "0{};Commune {i};{};{},{};{:02}/01/2021;{}\n",
+            1000 + i,
+            100 + i * 7,
+            i + 1,
+            i % 10,
+            i % 28 + 1,
+            if i % 2 == 0 { "true" } else { "false" }
+        ));
+    }
+    csv.into_bytes()
+}
+
+fn table_schema_validator() -> jsonschema::Validator {
+    let schema: Value =
+        serde_json::from_str(include_str!("../fixtures/frictionless/tableschema.json")).unwrap();
+    jsonschema::validator_for(&schema).unwrap()
+}
+
+fn assert_valid(validator: &jsonschema::Validator, what: &str, instance: &Value) {
+    let errors: Vec<String> =
+        validator.iter_errors(instance).map(|e| format!("{} at {}", e, e.instance_path)).collect();
+    assert!(errors.is_empty(), "{what} is not valid: {errors:?}\n{instance:#}");
+}
+
+async fn put_schema(
+    app: &TestApp,
+    token: Option<&str>,
+    id: &str,
+    schema: &Value,
+) -> reqwest::Response {
+    let mut request =
+        app.client.put(app.url(&format!("/api/v1/resources/{id}/schema"))).json(schema);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    request.send().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_csv_upload_gets_a_preview_and_an_inferred_table_schema() {
+    let app = spawn_app().await;
+    let token = publisher(&app).await;
+    dataset(&app, &token, "Communes de la métropole", "etalab-2.0").await;
+    let bytes = communes_csv(30);
+    let r = upload(&app, &token, "communes-de-la-metropole", "communes.csv", bytes.clone()).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let resource: Value = r.json().await.unwrap();
+    let id = resource["id"].as_str().unwrap().to_owned();
+    assert_eq!(resource["dialect"], json!({"delimiter": ";"}));
+    let schema = resource["schema"].clone();
+    assert_valid(&table_schema_validator(), "the inferred schema", &schema);
+    assert_eq!(
+        schema["fields"],
+        json!([
+            {"name": "code_insee", "type": "string"},
+            {"name": "commune", "type": "string"},
+            {"name": "population", "type": "integer"},
+            {"name": "surface_km2", "type": "number", "decimalChar": ","},
+            {"name": "recensement", "type": "date", "format": "%d/%m/%Y"},
+            {"name": "touristique", "type": "boolean"},
+        ])
+    );
+
+    let preview = app.get(&format!("/api/v1/resources/{id}/preview")).await;
+    assert_eq!(preview.status(), StatusCode::OK);
+    let preview: Value = preview.json().await.unwrap();
+    assert_eq!(preview["columns"][0], "code_insee", "the BOM is not part of the name");
+    assert_eq!(preview["rows"].as_array().unwrap().len(), 20, "the first 20 rows");
+    assert_eq!(
+        preview["rows"][0],
+        json!(["01000", "Commune 0", "100", "1,0", "01/01/2021", "true"])
+    );
+    assert_eq!(preview["delimiter"], ";");
+    assert_eq!(preview["bom"], true);
+    assert_eq!(preview["warnings"], json!([]));
+    assert_eq!(preview["schema"], schema);
+
+    // The Data Package carries the schema and the dialect, and stays a valid v2 package.
+    let package: Value =
+        app.get("/dataset/communes-de-la-metropole/datapackage.json").await.json().await.unwrap();
+    let dp: Value =
+        serde_json::from_str(include_str!("../fixtures/frictionless/datapackage.json")).unwrap();
+    assert_valid(&jsonschema::validator_for(&dp).unwrap(), "datapackage.json", &package);
+    let res = &package["resources"][0];
+    assert_eq!(
+        (&res["type"], &res["schema"], &res["dialect"]),
+        (&json!("table"), &schema, &json!({"delimiter": ";"}))
+    );
+
+    // A Latin-1 TSV: read lossily, with a warning; the delimiter is a tab.
+    let tsv = b"nom\tvaleur\nB\xe9ziers\t1.5\nS\xe8te\t2\n".to_vec();
+    let r = upload(&app, &token, "communes-de-la-metropole", "villes.tsv", tsv).await;
+    let tsv: Value = r.json().await.unwrap();
+    assert_eq!(tsv["format"], "TSV");
+    assert_eq!(tsv["schema"]["fields"][1], json!({"name": "valeur", "type": "number"}));
+    let preview: Value = app
+        .get(&format!("/api/v1/resources/{}/preview", tsv["id"].as_str().unwrap()))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!((&preview["delimiter"], &preview["warnings"]), (&json!("\t"), &json!(["not_utf8"])));
+    assert_eq!(preview["rows"][0][0], "B\u{fffd}ziers");
+
+    // Not a table: no schema, and no preview.
+    let pdf =
+        upload(&app, &token, "communes-de-la-metropole", "notice.pdf", b"%PDF-1.7 x".to_vec())
+            .await;
+    let pdf: Value = pdf.json().await.unwrap();
+    assert!(pdf.get("schema").is_none() && pdf.get("dialect").is_none(), "{pdf}");
+    let pdf_preview =
+        app.get(&format!("/api/v1/resources/{}/preview", pdf["id"].as_str().unwrap())).await;
+    assert_error(pdf_preview, StatusCode::CONFLICT, "not_tabular").await;
+    assert_error(
+        app.get(&format!("/api/v1/resources/{}/preview", uuid::Uuid::new_v4())).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn publishers_edit_the_table_schema_and_bad_ones_are_refused() {
+    let app = spawn_app().await;
+    let token = publisher(&app).await;
+    dataset(&app, &token, "Communes", "etalab-2.0").await;
+    let r = upload(&app, &token, "communes", "communes.csv", communes_csv(5)).await;
+    let resource: Value = r.json().await.unwrap();
+    let id = resource["id"].as_str().unwrap().to_owned();
+    let mut schema = resource["schema"].clone();
+    schema["fields"][0]["title"] = json!("Code INSEE");
+    schema["fields"][0]["description"] = json!("Le code officiel géographique de la commune.");
+    schema["fields"][2]["type"] = json!("number");
+    schema["fields"][4] = json!({"name": "recensement", "type": "date", "format": "any"});
+
+    let edited = put_schema(&app, Some(&token), &id, &schema).await;
+    assert_eq!(edited.status(), StatusCode::OK);
+    let edited: Value = edited.json().await.unwrap();
+    assert_eq!(edited["schema"], schema);
+    assert_valid(&table_schema_validator(), "the edited schema", &schema);
+    let shown: Value = app.get("/api/v1/datasets/communes").await.json().await.unwrap();
+    assert_eq!(shown["resources"][0]["schema"], schema, "kept");
+    let preview: Value =
+        app.get(&format!("/api/v1/resources/{id}/preview")).await.json().await.unwrap();
+    assert_eq!(preview["schema"], schema);
+
+    let mut bad = schema.clone();
+    bad["fields"][1]["name"] = json!("nom");
+    bad["fields"][2]["type"] = json!("money");
+    bad["fields"][3]["format"] = json!("%d");
+    let err = assert_error(
+        put_schema(&app, Some(&token), &id, &bad).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    let fields: Vec<&str> =
+        err["details"].as_array().unwrap().iter().map(|d| d["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, vec!["fields[1].name", "fields[2].type", "fields[3].format"]);
+    let mut short = schema.clone();
+    short["fields"].as_array_mut().unwrap().pop();
+    let err = assert_error(
+        put_schema(&app, Some(&token), &id, &short).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(err["details"][0]["field"], "fields", "one field per column");
+    let mut duplicate = schema.clone();
+    duplicate["fields"][1]["name"] = json!("code_insee");
+    let err = assert_error(
+        put_schema(&app, Some(&token), &id, &duplicate).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(err["details"][0]["field"], "fields[1].name");
+    assert_error(
+        put_schema(&app, Some(&token), &id, &json!({"fields": [{"name": "x"}]})).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+
+    let (other, _) = app.organiser("other-publisher@example.org").await;
+    assert_error(
+        put_schema(&app, Some(&other.access_token), &id, &schema).await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    )
+    .await;
+    assert_error(
+        put_schema(&app, None, &id, &schema).await,
+        StatusCode::UNAUTHORIZED,
+        "unauthenticated",
+    )
+    .await;
+    let link = app
+        .post_as(
+            "/api/v1/datasets/communes/resources/link",
+            &token,
+            &json!({"title": "Portail", "url": "https://data.example.org/communes.csv"}),
+        )
+        .await;
+    let link: Value = link.json().await.unwrap();
+    assert_error(
+        put_schema(&app, Some(&token), link["id"].as_str().unwrap(), &schema).await,
+        StatusCode::CONFLICT,
+        "not_tabular",
+    )
+    .await;
+    let unchanged: Value = app.get("/api/v1/datasets/communes").await.json().await.unwrap();
+    assert_eq!(unchanged["resources"][0]["schema"], schema, "refused edits change nothing");
+}

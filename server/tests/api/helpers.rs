@@ -1,7 +1,7 @@
 //! `spawn_app()`: a fresh server and a fresh database for every test.
 
 use hackops_server::app::Application;
-use hackops_server::config::{Config, ServeArgs, StorageArgs};
+use hackops_server::config::{Config, FileStoreArgs, ServeArgs, StorageArgs};
 use reqwest::header::HeaderMap;
 use reqwest::{Client, Response, StatusCode};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
@@ -95,6 +95,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     };
     let args = ServeArgs {
         storage: StorageArgs { data_dir: data_dir.path().to_owned(), database_url },
+        files: FileStoreArgs::default(),
         addr: "127.0.0.1:0".parse().expect("addr"),
         redis_url: options.redis.then(redis_url),
         public_url: None,

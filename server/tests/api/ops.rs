@@ -23,6 +23,7 @@ async fn readiness_fails_when_redis_is_unreachable() {
             data_dir: dir.path().to_owned(),
             database_url: None,
         },
+        files: hackops_server::config::FileStoreArgs::default(),
         addr: "127.0.0.1:0".parse().unwrap(),
         redis_url: Some("redis://127.0.0.1:1".into()),
         public_url: None,
