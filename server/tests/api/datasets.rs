@@ -572,3 +572,173 @@ async fn publishers_edit_the_table_schema_and_bad_ones_are_refused() {
     let unchanged: Value = app.get("/api/v1/datasets/communes").await.json().await.unwrap();
     assert_eq!(unchanged["resources"][0]["schema"], schema, "refused edits change nothing");
 }
+
+#[tokio::test]
+async fn the_resource_schema_migration_rolls_back_and_forward() {
+    use hackops_migrations::{Migrator, MigratorTrait};
+    let app = spawn_app().await;
+    let token = publisher(&app).await;
+    dataset(&app, &token, "Communes", "etalab-2.0").await;
+    upload(&app, &token, "communes", "communes.csv", communes_csv(3)).await;
+    Migrator::down(&app.db, Some(1)).await.expect("m0010 down");
+    assert_eq!(app.count("resources").await, 1, "the resources stay, without their schema");
+    Migrator::up(&app.db, None).await.expect("m0010 up again");
+    let shown: Value = app.get("/api/v1/datasets/communes").await.json().await.unwrap();
+    assert!(shown["resources"][0].get("schema").is_none(), "{shown}");
+    let again: Value = upload(&app, &token, "communes", "communes.csv", communes_csv(3))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(again["schema"]["fields"][2]["type"], "integer");
+}
+
+/// The real binary, stopped when dropped (its memory is measured from `/proc/<pid>/status`).
+struct Server {
+    child: std::process::Child,
+    address: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_server(data_dir: &std::path::Path) -> Server {
+    use std::io::{BufRead, BufReader};
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_hackops"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--jwt-secret", TEST_SECRET, "--data-dir"])
+        .arg(data_dir)
+        .env_remove("HACKOPS_DATABASE_URL")
+        .env_remove("HACKOPS_REDIS_URL")
+        .env_remove("HACKOPS_STORAGE_URL")
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let port = first.rsplit("port ").next().unwrap().trim_end_matches(')').to_owned();
+    Server { child, address: format!("http://127.0.0.1:{port}") }
+}
+
+/// A figure of `/proc/<pid>/status` (`VmRSS`, `VmHWM`), in bytes.
+fn memory(pid: u32, field: &str) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let line = status.lines().find(|l| l.starts_with(&format!("{field}:"))).unwrap();
+    let kib: u64 = line.split_whitespace().nth(1).unwrap().parse().unwrap();
+    kib * 1024
+}
+
+/// Downloads stream from storage: 50 clients reading an 8 MiB file slowly, all at once, do not
+/// make the server hold the file 50 times (400 MiB); each gets every byte.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fifty_slow_downloads_keep_the_server_memory_flat() {
+    const SIZE: usize = 8 * 1024 * 1024;
+    const CLIENTS: usize = 50;
+    // Generous: buffering the file per download would cost 400 MiB.
+    const BOUND: u64 = 128 * 1024 * 1024;
+    let dir = tempfile::tempdir().unwrap();
+    let server = start_server(dir.path());
+    let pid = server.child.id();
+    let client = reqwest::Client::new();
+    let url = |path: &str| format!("{}{path}", server.address);
+    let post = |path: &str, token: Option<&str>, body: Value| {
+        let mut request = client.post(url(path)).json(&body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send()
+    };
+    let account: Value = post(
+        "/api/v1/auth/register",
+        None,
+        json!({"email": "memory@example.org", "password": PASSWORD, "display_name": "Memory"}),
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    let token = account["access_token"].as_str().unwrap().to_owned();
+    let org = post("/api/v1/organisations", Some(&token), json!({"name": "Ville de Valmont"}))
+        .await
+        .unwrap();
+    assert_eq!(org.status(), StatusCode::CREATED);
+    let d = post(
+        "/api/v1/datasets",
+        Some(&token),
+        json!({"title": "Orthophotos", "licence_id": "etalab-2.0"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(d.status(), StatusCode::CREATED);
+    let file: Vec<u8> = (0..SIZE).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    let sha256 = hex::encode(Sha256::digest(&file));
+    let resource: Value = client
+        .post(url("/api/v1/datasets/orthophotos/resources?title=Dalles&filename=dalles.bin"))
+        .bearer_auth(&token)
+        .body(file.clone())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(resource["sha256"], sha256.as_str());
+    let download = url(&path_of(resource["url"].as_str().unwrap()));
+    // Settle, then measure.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let before = memory(pid, "VmRSS");
+
+    let file = std::sync::Arc::new(file);
+    let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(CLIENTS + 1));
+    let readers: Vec<_> = (0..CLIENTS)
+        .map(|n| {
+            let (client, download, file, barrier) =
+                (client.clone(), download.clone(), file.clone(), barrier.clone());
+            tokio::spawn(async move {
+                use futures_util::StreamExt;
+                let response = client.get(&download).send().await.unwrap();
+                assert_eq!(response.status(), StatusCode::OK);
+                let etag = header(response.headers(), "etag");
+                // Every download has started before anyone reads on.
+                barrier.wait().await;
+                let mut body = response.bytes_stream();
+                let (mut at, mut hasher) = (0usize, Sha256::new());
+                while let Some(chunk) = body.next().await {
+                    let chunk = chunk.unwrap();
+                    assert!(chunk[..] == file[at..at + chunk.len()], "client {n}: bytes at {at}");
+                    if n == 0 {
+                        hasher.update(&chunk);
+                    }
+                    at += chunk.len();
+                    tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+                }
+                assert_eq!(at, file.len(), "client {n}: every byte");
+                (n == 0).then(|| (hex::encode(hasher.finalize()), etag))
+            })
+        })
+        .collect();
+    barrier.wait().await;
+    let mut during = 0;
+    while !readers.iter().all(|r| r.is_finished()) {
+        during = during.max(memory(pid, "VmRSS"));
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    for reader in readers {
+        if let Some((hash, etag)) = reader.await.unwrap() {
+            assert_eq!(hash, sha256, "the downloaded file's SHA-256");
+            assert_eq!(etag, format!("\"{sha256}\""));
+        }
+    }
+    let peak = memory(pid, "VmHWM");
+    let growth = peak.saturating_sub(before);
+    assert!(
+        growth < BOUND,
+        "{CLIENTS} downloads of {SIZE} bytes grew the server from {before} to a peak of {peak} bytes \
+         (highest sample while reading: {during}); the bound is {BOUND}"
+    );
+}
