@@ -78,6 +78,17 @@ use utoipa::{Modify, OpenApi};
         crate::handout::routes::download,
         crate::handout::routes::downloads,
         crate::datasets::harvest::routes::harvest,
+        crate::datasets::ckan::package_list,
+        crate::datasets::ckan::package_show,
+        crate::datasets::ckan::package_search,
+        crate::datasets::ckan::organization_list,
+        crate::datasets::ckan::organization_show,
+        crate::datasets::ckan::resource_show,
+        crate::datasets::ckan::license_list,
+        crate::datasets::ckan::status_show,
+        crate::datasets::standards::catalog,
+        crate::datasets::standards::dataset_jsonld,
+        crate::datasets::standards::datapackage,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -90,6 +101,7 @@ use utoipa::{Modify, OpenApi};
         (name = "datasets", description = "The open data pool: datasets, resources, downloads"),
         (name = "handout", description = "Datasets handed out to teams: embargo, licence acceptance, signed links, counts"),
         (name = "agenda", description = "Sessions and deadlines, and the iCalendar feed"),
+        (name = "standards", description = "The pool in the standards existing tools speak: the CKAN Action API v3 (read side, https://docs.ckan.org/en/2.10/api/), DCAT-AP 3 as JSON-LD (https://semiceu.github.io/DCAT-AP/releases/3.0.0/), Frictionless Data Package v2 (https://datapackage.org/). These answer in their standard's shapes, not in the `{code, message}` error shape, except the 404 of the DCAT and Data Package documents."),
         (name = "operations", description = "Probes"),
     )
 )]

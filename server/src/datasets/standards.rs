@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use hackops_shared::datasets::{licence, DatasetDto};
-use hackops_shared::error::ErrorCode;
+use hackops_shared::error::{ErrorBody, ErrorCode};
 use hackops_shared::validation::slugify;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -118,6 +118,9 @@ pub struct PageQuery {
     page: Option<u64>,
 }
 
+/// The pool as a DCAT-AP 3 catalogue in JSON-LD, 100 datasets a page (Hydra paging).
+#[utoipa::path(get, path = "/catalog.jsonld", tag = "standards", params(("page" = Option<u64>, Query, description = "1-based page")),
+    responses((status = 200, description = "A `dcat:Catalog` (and `hydra:Collection`) with its `dcat:dataset`s, `hydra:view` linking the pages. DCAT-AP 3: https://semiceu.github.io/DCAT-AP/releases/3.0.0/ ; JSON-LD 1.1: https://www.w3.org/TR/json-ld11/", content_type = "application/ld+json")))]
 pub async fn catalog(
     State(state): State<AppState>,
     Query(q): Query<PageQuery>,
@@ -159,6 +162,10 @@ pub async fn catalog(
     })))
 }
 
+/// One dataset as a DCAT-AP 3 `dcat:Dataset` in JSON-LD.
+#[utoipa::path(get, path = "/dataset/{name}.jsonld", tag = "standards", params(("name" = String, Path, description = "Dataset name (slug)")),
+    responses((status = 200, description = "A `dcat:Dataset` with its `dcat:distribution`s. DCAT-AP 3: https://semiceu.github.io/DCAT-AP/releases/3.0.0/", content_type = "application/ld+json"),
+        (status = 404, body = ErrorBody)))]
 pub async fn dataset_jsonld(
     State(state): State<AppState>,
     Path(file): Path<String>,
@@ -232,6 +239,10 @@ pub fn datapackage_of(d: &DatasetDto) -> Value {
     package
 }
 
+/// One dataset as a Frictionless Data Package v2.
+#[utoipa::path(get, path = "/dataset/{name}/datapackage.json", tag = "standards", params(("name" = String, Path, description = "Dataset name (slug)")),
+    responses((status = 200, description = "A Data Package v2 descriptor: `licenses` (SPDX), `resources` with `path`, `bytes`, `hash`, and for CSV/TSV files `type: table`, the Table Schema and the dialect. Data Package v2: https://datapackage.org/standard/data-package/", content_type = "application/json"),
+        (status = 404, body = ErrorBody)))]
 pub async fn datapackage(
     State(state): State<AppState>,
     Path(name): Path<String>,
