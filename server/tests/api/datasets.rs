@@ -742,3 +742,317 @@ async fn fifty_slow_downloads_keep_the_server_memory_flat() {
          (highest sample while reading: {during}); the bound is {BOUND}"
     );
 }
+
+/// JSON-LD expansion, by hand, for what our documents use: a flat `@context` of prefixes and
+/// typed terms (`{"@type": "xsd:dateTime"}`), `@id`, `@type`, nested nodes and arrays. Every
+/// key, type and IRI must expand to an absolute IRI: a term the context does not define would
+/// be silently dropped by a JSON-LD processor, so here it is an error.
+mod jsonld {
+    use serde_json::{Map, Value};
+    use std::collections::BTreeMap;
+
+    pub const DCAT: &str = "http://www.w3.org/ns/dcat#";
+    pub const DCT: &str = "http://purl.org/dc/terms/";
+    pub const FOAF: &str = "http://xmlns.com/foaf/0.1/";
+    pub const XSD: &str = "http://www.w3.org/2001/XMLSchema#";
+
+    #[derive(Debug, Clone)]
+    pub enum Object {
+        Node(Node),
+        Literal { value: Value, datatype: Option<String> },
+    }
+
+    #[derive(Debug, Clone, Default)]
+    pub struct Node {
+        pub id: Option<String>,
+        pub types: Vec<String>,
+        pub properties: BTreeMap<String, Vec<Object>>,
+    }
+
+    impl Node {
+        pub fn values(&self, property: &str) -> &[Object] {
+            self.properties.get(property).map(Vec::as_slice).unwrap_or_default()
+        }
+
+        pub fn nodes(&self, property: &str) -> Vec<&Node> {
+            self.values(property)
+                .iter()
+                .filter_map(|o| match o {
+                    Object::Node(n) => Some(n),
+                    Object::Literal { .. } => None,
+                })
+                .collect()
+        }
+
+        pub fn has_type(&self, iri: &str) -> bool {
+            self.types.iter().any(|t| t == iri)
+        }
+    }
+
+    pub struct Context {
+        prefixes: BTreeMap<String, String>,
+        coercions: BTreeMap<String, String>,
+    }
+
+    impl Context {
+        pub fn of(document: &Value) -> Context {
+            let mut context = Context { prefixes: BTreeMap::new(), coercions: BTreeMap::new() };
+            let definitions = document["@context"].as_object().expect("an inline @context");
+            for (term, definition) in definitions {
+                match definition {
+                    Value::String(iri) => {
+                        context.prefixes.insert(term.clone(), iri.clone());
+                    }
+                    Value::Object(d) => {
+                        let datatype = d["@type"].as_str().expect("a typed term");
+                        context.coercions.insert(term.clone(), datatype.to_owned());
+                    }
+                    other => panic!("unexpected definition of {term}: {other}"),
+                }
+            }
+            context
+        }
+
+        /// A compact IRI (`dct:title`) or an absolute one, expanded; `None` for anything else.
+        pub fn iri(&self, value: &str) -> Option<String> {
+            if value.starts_with("http://")
+                || value.starts_with("https://")
+                || value.starts_with("mailto:")
+            {
+                return Some(value.to_owned());
+            }
+            let (prefix, suffix) = value.split_once(':')?;
+            self.prefixes.get(prefix).map(|iri| format!("{iri}{suffix}"))
+        }
+
+        pub fn expand(&self, node: &Map<String, Value>, errors: &mut Vec<String>) -> Node {
+            let mut out = Node::default();
+            for (key, value) in node {
+                match key.as_str() {
+                    "@context" => {}
+                    "@id" => out.id = value.as_str().and_then(|v| self.iri(v)),
+                    "@type" => {
+                        let types =
+                            value.as_array().cloned().unwrap_or_else(|| vec![value.clone()]);
+                        for t in types {
+                            match t.as_str().and_then(|t| self.iri(t)) {
+                                Some(iri) => out.types.push(iri),
+                                None => errors.push(format!("type {t} is not an IRI")),
+                            }
+                        }
+                    }
+                    term => {
+                        let Some(property) = self.iri(term) else {
+                            errors.push(format!("term {term} is not defined"));
+                            continue;
+                        };
+                        let datatype = self.coercions.get(term).and_then(|t| self.iri(t));
+                        let values =
+                            value.as_array().cloned().unwrap_or_else(|| vec![value.clone()]);
+                        let objects = values
+                            .iter()
+                            .map(|v| match v {
+                                Value::Object(inner) => {
+                                    let node = self.expand(inner, errors);
+                                    if inner.contains_key("@id") && node.id.is_none() {
+                                        errors.push(format!(
+                                            "{term}: {} is not an IRI",
+                                            inner["@id"]
+                                        ));
+                                    }
+                                    Object::Node(node)
+                                }
+                                literal => Object::Literal {
+                                    value: literal.clone(),
+                                    datatype: datatype.clone(),
+                                },
+                            })
+                            .collect();
+                        out.properties.insert(property, objects);
+                    }
+                }
+            }
+            out
+        }
+    }
+
+    /// The expanded top node of a document, and what did not expand.
+    pub fn expand(document: &Value) -> (Node, Vec<String>) {
+        let context = Context::of(document);
+        let mut errors = Vec::new();
+        let node = context.expand(document.as_object().expect("a node"), &mut errors);
+        (node, errors)
+    }
+}
+
+/// DCAT-AP 3: the catalogue's and the datasets' mandatory properties, the distributions'
+/// mandatory `dcat:accessURL`, and the shape of every recommended property we emit (literals
+/// where DCAT-AP wants literals, resources where it wants resources, typed dates and sizes).
+fn check_dcat_dataset(d: &jsonld::Node, problems: &mut Vec<String>) {
+    use jsonld::{Object, DCAT, DCT, FOAF, XSD};
+    let name = d.id.clone().unwrap_or_default();
+    let mut need = |ok: bool, what: &str| {
+        if !ok {
+            problems.push(format!("{name}: {what}"));
+        }
+    };
+    let literal = |o: &Object| matches!(o, Object::Literal { value: serde_json::Value::String(s), .. } if !s.is_empty());
+    let typed = |o: &Object, t: &str| matches!(o, Object::Literal { datatype: Some(dt), .. } if dt == &format!("{XSD}{t}"));
+    let iri = |o: &Object| matches!(o, Object::Node(n) if n.id.is_some());
+    need(d.has_type(&format!("{DCAT}Dataset")), "a dcat:Dataset");
+    need(d.id.is_some(), "an IRI");
+    // Mandatory.
+    for p in ["title", "description"] {
+        let values = d.values(&format!("{DCT}{p}"));
+        need(!values.is_empty() && values.iter().all(literal), &format!("dct:{p} literal"));
+    }
+    // Recommended, as we emit them.
+    let publisher = d.nodes(&format!("{DCT}publisher"));
+    need(
+        publisher.len() == 1
+            && publisher[0].id.is_some()
+            && publisher[0].has_type(&format!("{FOAF}Agent"))
+            && publisher[0].values(&format!("{FOAF}name")).iter().all(literal),
+        "dct:publisher a foaf:Agent with a foaf:name",
+    );
+    need(d.values(&format!("{DCAT}keyword")).iter().all(literal), "dcat:keyword literals");
+    need(
+        d.nodes(&format!("{DCAT}theme")).len() == d.values(&format!("{DCAT}theme")).len()
+            && d.nodes(&format!("{DCAT}theme"))
+                .iter()
+                .all(|t| t.has_type("http://www.w3.org/2004/02/skos/core#Concept")),
+        "dcat:theme skos:Concepts",
+    );
+    for p in ["issued", "modified"] {
+        let values = d.values(&format!("{DCT}{p}"));
+        need(values.len() == 1 && typed(&values[0], "dateTime"), &format!("dct:{p} xsd:dateTime"));
+    }
+    need(d.values(&format!("{DCT}license")).iter().all(iri), "dct:license an IRI");
+    need(d.values(&format!("{DCAT}landingPage")).iter().all(iri), "dcat:landingPage an IRI");
+    need(
+        d.nodes(&format!("{DCT}spatial")).iter().all(|s| s.has_type(&format!("{DCT}Location"))),
+        "dct:spatial a dct:Location",
+    );
+    need(
+        d.nodes(&format!("{DCAT}contactPoint"))
+            .iter()
+            .all(|c| c.has_type("http://www.w3.org/2006/vcard/ns#Kind")),
+        "dcat:contactPoint a vcard:Kind",
+    );
+    need(
+        d.nodes(&format!("{DCT}accrualPeriodicity"))
+            .iter()
+            .all(|f| f.has_type(&format!("{DCT}Frequency"))),
+        "dct:accrualPeriodicity a dct:Frequency",
+    );
+    let distributions = d.nodes(&format!("{DCAT}distribution"));
+    need(
+        distributions.len() == d.values(&format!("{DCAT}distribution")).len(),
+        "distributions are nodes",
+    );
+    for r in distributions {
+        need(r.has_type(&format!("{DCAT}Distribution")), "a dcat:Distribution");
+        let access = r.values(&format!("{DCAT}accessURL"));
+        need(!access.is_empty() && access.iter().all(iri), "dcat:accessURL an IRI (mandatory)");
+        need(r.values(&format!("{DCAT}downloadURL")).iter().all(iri), "dcat:downloadURL an IRI");
+        need(r.values(&format!("{DCT}license")).iter().all(iri), "distribution dct:license an IRI");
+        need(
+            r.nodes(&format!("{DCAT}mediaType")).len()
+                == r.values(&format!("{DCAT}mediaType")).len()
+                && r.values(&format!("{DCAT}mediaType")).iter().all(iri),
+            "dcat:mediaType an IANA IRI",
+        );
+        need(
+            r.nodes(&format!("{DCT}format")).len() == r.values(&format!("{DCT}format")).len(),
+            "dct:format a resource",
+        );
+        let size = r.values(&format!("{DCAT}byteSize"));
+        need(
+            size.iter().all(|s| typed(s, "nonNegativeInteger")),
+            "dcat:byteSize xsd:nonNegativeInteger",
+        );
+        need(
+            r.values(&format!("{DCT}title")).iter().all(literal),
+            "distribution dct:title literal",
+        );
+        for checksum in r.nodes("http://spdx.org/rdf/terms#checksum") {
+            need(
+                checksum.values("http://spdx.org/rdf/terms#algorithm").iter().all(iri)
+                    && checksum
+                        .values("http://spdx.org/rdf/terms#checksumValue")
+                        .iter()
+                        .all(literal),
+                "spdx:checksum with an algorithm IRI and a value",
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_dcat_ap_documents_expand_to_the_mandatory_and_recommended_properties() {
+    use jsonld::{Object, DCAT, DCT, FOAF};
+    let app = spawn_app().await;
+    let token = publisher(&app).await;
+    let body = json!({"title": "Arrêts de bus", "description": "Les arrêts du réseau.", "licence_id": "ODbL-1.0",
+        "keywords": ["transport"], "themes": ["mobilité"], "spatial": "Dakar", "frequency": "monthly",
+        "contact_email": "data@dakar.example"});
+    assert_eq!(app.post_as("/api/v1/datasets", &token, &body).await.status(), StatusCode::CREATED);
+    upload(&app, &token, "arrets-de-bus", "arrets.csv", CSV.as_bytes().to_vec()).await;
+    let link =
+        json!({"title": "Portail", "url": "https://data.example.sn/arrets", "format": "API REST"});
+    app.post_as("/api/v1/datasets/arrets-de-bus/resources/link", &token, &link).await;
+    let other = json!({"title": "Qualité de l'eau", "licence_id": "etalab-2.0"});
+    app.post_as("/api/v1/datasets", &token, &other).await;
+
+    let catalog: Value = app.get("/catalog.jsonld").await.json().await.unwrap();
+    let (catalog, errors) = jsonld::expand(&catalog);
+    assert!(errors.is_empty(), "the catalogue does not expand: {errors:?}");
+    assert!(catalog.has_type(&format!("{DCAT}Catalog")));
+    let literal = |o: &[Object]| matches!(o, [Object::Literal { value: Value::String(s), .. }] if !s.is_empty());
+    assert!(literal(catalog.values(&format!("{DCT}title"))), "catalogue dct:title");
+    assert!(literal(catalog.values(&format!("{DCT}description"))), "catalogue dct:description");
+    let publisher = catalog.nodes(&format!("{DCT}publisher"));
+    assert!(
+        publisher.len() == 1
+            && publisher[0].has_type(&format!("{FOAF}Agent"))
+            && publisher[0].id.is_some(),
+        "catalogue dct:publisher"
+    );
+    assert!(catalog.nodes(&format!("{FOAF}homepage")).iter().all(|h| h.id.is_some()));
+    let datasets = catalog.nodes(&format!("{DCAT}dataset"));
+    assert_eq!(datasets.len(), 2);
+    let mut problems = Vec::new();
+    for d in &datasets {
+        check_dcat_dataset(d, &mut problems);
+    }
+
+    let one: Value = app.get("/dataset/arrets-de-bus.jsonld").await.json().await.unwrap();
+    let (one, errors) = jsonld::expand(&one);
+    assert!(errors.is_empty(), "the dataset does not expand: {errors:?}");
+    check_dcat_dataset(&one, &mut problems);
+    assert!(problems.is_empty(), "not DCAT-AP 3: {problems:#?}");
+
+    // What the check saw, so it cannot pass on an empty document.
+    let distributions = one.nodes(&format!("{DCAT}distribution"));
+    assert_eq!(distributions.len(), 2);
+    let file =
+        distributions.iter().find(|d| !d.values(&format!("{DCAT}downloadURL")).is_empty()).unwrap();
+    assert_eq!(
+        file.nodes(&format!("{DCAT}mediaType"))[0].id.as_deref(),
+        Some("https://www.iana.org/assignments/media-types/text/csv")
+    );
+    assert_eq!(
+        file.nodes(&format!("{DCT}format"))[0].id.as_deref(),
+        Some("http://publications.europa.eu/resource/authority/file-type/CSV")
+    );
+    assert_eq!(
+        one.nodes(&format!("{DCT}accrualPeriodicity"))[0].id.as_deref(),
+        Some("http://publications.europa.eu/resource/authority/frequency/MONTHLY")
+    );
+    assert_eq!(one.nodes(&format!("{DCAT}theme")).len(), 1);
+    assert_eq!(one.nodes(&format!("{DCAT}contactPoint")).len(), 1);
+    assert_eq!(
+        one.nodes(&format!("{DCT}license"))[0].id.as_deref(),
+        Some("https://opendatacommons.org/licenses/odbl/1-0/")
+    );
+}
