@@ -148,11 +148,13 @@ impl PartialEq for Secret {
 impl FileStoreArgs {
     /// The file store these settings describe; `data_dir` holds the default local one.
     pub fn resolve(&self, data_dir: &Path) -> anyhow::Result<FileStore> {
-        let url = self.storage_url.as_deref().map(str::trim).filter(|u| !u.is_empty());
-        let s3_settings = self.s3_endpoint.is_some()
-            || self.s3_region.is_some()
-            || self.s3_access_key_id.is_some()
-            || self.s3_secret_access_key.is_some();
+        // An empty setting is no setting (compose passes `${VAR:-}` through as "").
+        let set = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty());
+        let url = set(&self.storage_url);
+        let (endpoint, region) = (set(&self.s3_endpoint), set(&self.s3_region));
+        let (key_id, secret) = (set(&self.s3_access_key_id), set(&self.s3_secret_access_key));
+        let s3_settings =
+            endpoint.is_some() || region.is_some() || key_id.is_some() || secret.is_some();
         let Some(rest) = url.and_then(|u| u.strip_prefix("s3://")) else {
             if s3_settings {
                 bail!("HACKOPS_S3_* settings need HACKOPS_STORAGE_URL=s3://bucket/prefix");
@@ -177,14 +179,12 @@ impl FileStoreArgs {
                 "HACKOPS_STORAGE_URL: `{bucket}` is not an S3 bucket name (3 to 63 of a-z 0-9 . -)"
             );
         }
-        let endpoint = match &self.s3_endpoint {
+        let endpoint = match endpoint {
             Some(e) => Some(check_http_url("HACKOPS_S3_ENDPOINT", e)?),
             None => None,
         };
-        let credentials = match (&self.s3_access_key_id, &self.s3_secret_access_key) {
-            (Some(id), Some(secret)) if !id.is_empty() && !secret.is_empty() => {
-                Some((id.clone(), Secret(secret.as_bytes().to_vec())))
-            }
+        let credentials = match (key_id, secret) {
+            (Some(id), Some(secret)) => Some((id.to_owned(), Secret(secret.as_bytes().to_vec()))),
             (None, None) => None,
             _ => bail!("HACKOPS_S3_ACCESS_KEY_ID and HACKOPS_S3_SECRET_ACCESS_KEY go together"),
         };
@@ -192,7 +192,7 @@ impl FileStoreArgs {
             bucket: bucket.to_owned(),
             prefix: prefix.trim_matches('/').to_owned(),
             endpoint,
-            region: self.s3_region.clone().unwrap_or_else(|| "us-east-1".to_owned()),
+            region: region.unwrap_or("us-east-1").to_owned(),
             credentials,
         }))
     }
@@ -445,6 +445,13 @@ mod tests {
         let local =
             parse(&["--data-dir", data, "--storage-url", "file:///srv/files"]).expect("config");
         assert_eq!(local.files, FileStore::Local("/srv/files".into()));
+        let empty = FileStoreArgs {
+            storage_url: Some(String::new()),
+            s3_endpoint: Some(" ".into()),
+            ..FileStoreArgs::default()
+        };
+        let files = empty.resolve(Path::new("/d")).expect("empty settings are no settings");
+        assert_eq!(files, FileStore::Local("/d/files".into()));
     }
 
     #[test]
