@@ -149,7 +149,9 @@ impl FileStoreArgs {
     /// The file store these settings describe; `data_dir` holds the default local one.
     pub fn resolve(&self, data_dir: &Path) -> anyhow::Result<FileStore> {
         // An empty setting is no setting (compose passes `${VAR:-}` through as "").
-        let set = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty());
+        fn set(v: &Option<String>) -> Option<&str> {
+            v.as_deref().map(str::trim).filter(|v| !v.is_empty())
+        }
         let url = set(&self.storage_url);
         let (endpoint, region) = (set(&self.s3_endpoint), set(&self.s3_region));
         let (key_id, secret) = (set(&self.s3_access_key_id), set(&self.s3_secret_access_key));

@@ -23,9 +23,14 @@ pub fn download_path(resource: Uuid) -> String {
     format!("/api/v1/resources/{resource}/download")
 }
 
+/// The Table Schema stored with a resource, if any.
+fn stored_schema(r: &Resource) -> Option<TableSchema> {
+    r.table_schema.as_deref().and_then(|s| serde_json::from_str(s).ok())
+}
+
 fn resource_dto(r: Resource, public_url: &str) -> ResourceDto {
     let remote = r.remote_url.is_some();
-    let schema = r.table_schema.as_deref().and_then(|s| serde_json::from_str(s).ok());
+    let schema = stored_schema(&r);
     let dialect = r.dialect.as_deref().and_then(|s| serde_json::from_str(s).ok());
     ResourceDto {
         url: r.remote_url.clone().unwrap_or_else(|| format!("{public_url}{}", download_path(r.id))),
@@ -317,14 +322,13 @@ pub async fn preview(
     let (resource, _) = self::resource(db, id).await?;
     let mut table = table_of(storage, &resource).await?;
     table.rows.truncate(tabular::PREVIEW_ROWS);
-    let schema = resource_dto(resource, "").schema;
     Ok(ResourcePreview {
         columns: table.columns,
         rows: table.rows,
         delimiter: tabular::delimiter_text(table.delimiter),
         bom: table.bom,
         warnings: table.warnings,
-        schema,
+        schema: stored_schema(&resource),
     })
 }
 
