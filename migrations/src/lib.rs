@@ -13,6 +13,7 @@ mod m0006_datasets;
 mod m0007_team_join_requests;
 mod m0008_handout;
 mod m0009_harvest;
+mod m0010_resource_schema;
 mod m0011_event_online;
 
 pub struct Migrator;
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0007_team_join_requests::Migration),
             Box::new(m0008_handout::Migration),
             Box::new(m0009_harvest::Migration),
+            Box::new(m0010_resource_schema::Migration),
             Box::new(m0011_event_online::Migration),
         ]
     }

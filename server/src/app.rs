@@ -134,7 +134,7 @@ impl Application {
     pub async fn build(config: Config) -> anyhow::Result<Application> {
         let db = db::connect(&config.database_url).await?;
         db::migrate(&db).await?;
-        let storage = crate::storage::Storage::local(&config.data_dir.join("files"))?;
+        let storage = crate::storage::Storage::open(&config.files)?;
         if config.demo {
             demo::seed(&db, &storage)
                 .await

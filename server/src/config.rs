@@ -21,10 +21,34 @@ pub struct StorageArgs {
     pub database_url: Option<String>,
 }
 
+/// Where uploaded files go: the local disk (default) or an S3-compatible object store.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct FileStoreArgs {
+    /// Where uploaded files are kept: `s3://bucket/optional/prefix` for an S3-compatible store
+    /// (AWS, MinIO, Garage, Scaleway, OVH…), or `file:///absolute/path`.
+    /// Default: the `files` directory of the data directory.
+    #[arg(long, env = "HACKOPS_STORAGE_URL")]
+    pub storage_url: Option<String>,
+    /// S3 endpoint for stores other than AWS (`https://s3.fr-par.scw.cloud`, `http://minio:9000`).
+    #[arg(long, env = "HACKOPS_S3_ENDPOINT")]
+    pub s3_endpoint: Option<String>,
+    /// S3 region (default `us-east-1`, which most S3-compatible stores accept).
+    #[arg(long, env = "HACKOPS_S3_REGION")]
+    pub s3_region: Option<String>,
+    /// S3 access key id. Without keys, the instance's own credentials (IAM role) are used.
+    #[arg(long, env = "HACKOPS_S3_ACCESS_KEY_ID")]
+    pub s3_access_key_id: Option<String>,
+    /// S3 secret access key (goes with the access key id).
+    #[arg(long, env = "HACKOPS_S3_SECRET_ACCESS_KEY", hide_env_values = true)]
+    pub s3_secret_access_key: Option<String>,
+}
+
 #[derive(clap::Args, Debug, Clone)]
 pub struct ServeArgs {
     #[command(flatten)]
     pub storage: StorageArgs,
+    #[command(flatten)]
+    pub files: FileStoreArgs,
     /// Address and port to listen on.
     #[arg(long, env = "HACKOPS_ADDR", default_value = "127.0.0.1:8080")]
     pub addr: SocketAddr,
@@ -78,6 +102,10 @@ pub struct ServeArgs {
 pub struct Secret(Vec<u8>);
 
 impl Secret {
+    pub fn new(bytes: Vec<u8>) -> Secret {
+        Secret(bytes)
+    }
+
     pub fn expose(&self) -> &[u8] {
         &self.0
     }
@@ -89,10 +117,94 @@ impl fmt::Debug for Secret {
     }
 }
 
+/// Where uploaded files are kept.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FileStore {
+    /// A directory of the local disk.
+    Local(PathBuf),
+    /// An S3-compatible object store.
+    S3(S3Config),
+}
+
+/// An S3-compatible bucket (`HACKOPS_STORAGE_URL=s3://bucket/prefix` and `HACKOPS_S3_*`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct S3Config {
+    pub bucket: String,
+    /// Keys are written under this prefix (no leading or trailing `/`; may be empty).
+    pub prefix: String,
+    /// `None`: AWS itself.
+    pub endpoint: Option<String>,
+    pub region: String,
+    /// `None`: the instance's own credentials.
+    pub credentials: Option<(String, Secret)>,
+}
+
+impl PartialEq for Secret {
+    fn eq(&self, other: &Secret) -> bool {
+        self.0 == other.0
+    }
+}
+
+impl FileStoreArgs {
+    /// The file store these settings describe; `data_dir` holds the default local one.
+    pub fn resolve(&self, data_dir: &Path) -> anyhow::Result<FileStore> {
+        // An empty setting is no setting (compose passes `${VAR:-}` through as "").
+        fn set(v: &Option<String>) -> Option<&str> {
+            v.as_deref().map(str::trim).filter(|v| !v.is_empty())
+        }
+        let url = set(&self.storage_url);
+        let (endpoint, region) = (set(&self.s3_endpoint), set(&self.s3_region));
+        let (key_id, secret) = (set(&self.s3_access_key_id), set(&self.s3_secret_access_key));
+        let s3_settings =
+            endpoint.is_some() || region.is_some() || key_id.is_some() || secret.is_some();
+        let Some(rest) = url.and_then(|u| u.strip_prefix("s3://")) else {
+            if s3_settings {
+                bail!("HACKOPS_S3_* settings need HACKOPS_STORAGE_URL=s3://bucket/prefix");
+            }
+            return match url {
+                None => Ok(FileStore::Local(data_dir.join("files"))),
+                Some(u) => match u.strip_prefix("file://") {
+                    Some(path) if path.starts_with('/') => Ok(FileStore::Local(path.into())),
+                    _ => bail!(
+                        "unsupported HACKOPS_STORAGE_URL `{u}`: use s3://bucket/prefix or file:///absolute/path"
+                    ),
+                },
+            };
+        };
+        let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+        let valid_bucket = (3..=63).contains(&bucket.len())
+            && bucket
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-.".contains(&b));
+        if !valid_bucket {
+            bail!(
+                "HACKOPS_STORAGE_URL: `{bucket}` is not an S3 bucket name (3 to 63 of a-z 0-9 . -)"
+            );
+        }
+        let endpoint = match endpoint {
+            Some(e) => Some(check_http_url("HACKOPS_S3_ENDPOINT", e)?),
+            None => None,
+        };
+        let credentials = match (key_id, secret) {
+            (Some(id), Some(secret)) => Some((id.to_owned(), Secret(secret.as_bytes().to_vec()))),
+            (None, None) => None,
+            _ => bail!("HACKOPS_S3_ACCESS_KEY_ID and HACKOPS_S3_SECRET_ACCESS_KEY go together"),
+        };
+        Ok(FileStore::S3(S3Config {
+            bucket: bucket.to_owned(),
+            prefix: prefix.trim_matches('/').to_owned(),
+            endpoint,
+            region: region.unwrap_or("us-east-1").to_owned(),
+            credentials,
+        }))
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Config {
     pub addr: SocketAddr,
     pub data_dir: PathBuf,
+    pub files: FileStore,
     pub database_url: String,
     pub redis_url: Option<String>,
     pub public_url: String,
@@ -183,6 +295,7 @@ fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
 impl Config {
     pub fn from_args(args: ServeArgs) -> anyhow::Result<Config> {
         let (data_dir, database_url) = args.storage.resolve()?;
+        let files = args.files.resolve(&data_dir)?;
         let public_url = match &args.public_url {
             Some(url) => check_http_url("HACKOPS_PUBLIC_URL", url)?,
             None => format!("http://{}", args.addr),
@@ -222,6 +335,7 @@ impl Config {
         Ok(Config {
             addr: args.addr,
             data_dir,
+            files,
             database_url,
             redis_url: args.redis_url,
             public_url,
@@ -292,6 +406,74 @@ mod tests {
             parse(&["--data-dir", data, "--redis-url", "localhost:6379"]).expect_err("bad redis");
         assert!(err.to_string().contains("redis://"));
         assert!(parse(&["--addr", "not-an-address"]).is_err());
+    }
+
+    #[test]
+    fn files_go_to_disk_by_default_or_to_an_s3_bucket() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let data = dir.path().to_str().expect("utf-8 path");
+        let config = parse(&["--data-dir", data]).expect("config");
+        assert_eq!(config.files, FileStore::Local(config.data_dir.join("files")));
+        let config = parse(&[
+            "--data-dir",
+            data,
+            "--storage-url",
+            "s3://hackops-data/pool/files/",
+            "--s3-endpoint",
+            "http://minio.internal:9000/",
+            "--s3-region",
+            "fr-par",
+            "--s3-access-key-id",
+            "AKIAEXAMPLE",
+            "--s3-secret-access-key",
+            "very-secret-key-value",
+        ])
+        .expect("config");
+        let FileStore::S3(s3) = &config.files else { panic!("not S3: {:?}", config.files) };
+        assert_eq!((s3.bucket.as_str(), s3.prefix.as_str()), ("hackops-data", "pool/files"));
+        assert_eq!(s3.endpoint.as_deref(), Some("http://minio.internal:9000"));
+        assert_eq!(s3.region, "fr-par");
+        let debug = format!("{config:?}");
+        assert!(
+            debug.contains("AKIAEXAMPLE") && !debug.contains("very-secret-key-value"),
+            "{debug}"
+        );
+        let bare = parse(&["--data-dir", data, "--storage-url", "s3://bucket"]).expect("config");
+        let FileStore::S3(s3) = bare.files else { panic!("not S3") };
+        assert_eq!(
+            (s3.prefix.as_str(), s3.region.as_str(), s3.credentials),
+            ("", "us-east-1", None)
+        );
+        let local =
+            parse(&["--data-dir", data, "--storage-url", "file:///srv/files"]).expect("config");
+        assert_eq!(local.files, FileStore::Local("/srv/files".into()));
+        let empty = FileStoreArgs {
+            storage_url: Some(String::new()),
+            s3_endpoint: Some(" ".into()),
+            ..FileStoreArgs::default()
+        };
+        let files = empty.resolve(Path::new("/d")).expect("empty settings are no settings");
+        assert_eq!(files, FileStore::Local("/d/files".into()));
+    }
+
+    #[test]
+    fn bad_file_store_settings_are_refused() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let data = dir.path().to_str().expect("utf-8 path");
+        for (args, message) in [
+            (vec!["--storage-url", "gs://bucket"], "unsupported HACKOPS_STORAGE_URL"),
+            (vec!["--storage-url", "file://relative"], "unsupported HACKOPS_STORAGE_URL"),
+            (vec!["--storage-url", "s3://"], "not an S3 bucket name"),
+            (vec!["--storage-url", "s3://Bad_Bucket"], "not an S3 bucket name"),
+            (vec!["--s3-endpoint", "http://minio:9000"], "need HACKOPS_STORAGE_URL"),
+            (vec!["--storage-url", "s3://bucket", "--s3-endpoint", "minio:9000"], "not an http"),
+            (vec!["--storage-url", "s3://bucket", "--s3-access-key-id", "id"], "go together"),
+        ] {
+            let mut all = vec!["--data-dir", data];
+            all.extend(args.iter().copied());
+            let err = parse(&all).expect_err(message);
+            assert!(err.to_string().contains(message), "{args:?}: {err}");
+        }
     }
 
     #[test]

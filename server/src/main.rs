@@ -25,6 +25,8 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
+// Parsed once at start: the size of the serve variant does not matter.
+#[allow(clippy::large_enum_variant)]
 enum Command {
     /// Run the server (web app, REST API, realtime). Migrations run at start.
     Serve(ServeArgs),

@@ -1,11 +1,14 @@
-//! File storage behind the `object_store` crate: the local disk in the embedded mode (an
-//! S3-compatible store plugs in the same way). Uploads stream through: the size cap is enforced
+//! File storage behind the `object_store` crate: the local disk in the embedded mode, or an
+//! S3-compatible bucket (`HACKOPS_STORAGE_URL=s3://…`). Uploads stream through: the size cap is enforced
 //! chunk by chunk, the SHA-256 is computed on the way, and an upload cut short leaves nothing.
 
+use crate::config::{FileStore, S3Config};
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt};
+use object_store::aws::AmazonS3Builder;
 use object_store::local::LocalFileSystem;
 use object_store::path::Path;
+use object_store::prefix::PrefixStore;
 use object_store::{GetOptions, GetRange, GetResult, ObjectStore, WriteMultipart};
 use sha2::{Digest, Sha256};
 use std::ops::Range;
@@ -38,9 +41,29 @@ pub enum UploadError {
 const HEAD: usize = 512;
 
 impl Storage {
+    /// The store the configuration names.
+    pub fn open(files: &FileStore) -> anyhow::Result<Storage> {
+        match files {
+            FileStore::Local(root) => Storage::local(root),
+            FileStore::S3(s3) => Storage::s3(s3),
+        }
+    }
+
     pub fn local(root: &std::path::Path) -> anyhow::Result<Storage> {
         std::fs::create_dir_all(root)?;
         Ok(Storage { store: Arc::new(LocalFileSystem::new_with_prefix(root)?) })
+    }
+
+    /// An S3-compatible bucket. Nothing is contacted here: a wrong endpoint or key shows at the
+    /// first upload or download.
+    pub fn s3(config: &S3Config) -> anyhow::Result<Storage> {
+        let store = s3_builder(config).build()?;
+        let store: Arc<dyn ObjectStore> = if config.prefix.is_empty() {
+            Arc::new(store)
+        } else {
+            Arc::new(PrefixStore::new(store, config.prefix.as_str()))
+        };
+        Ok(Storage { store })
     }
 
     /// Streams `body` into `key`, refusing more than `cap` bytes.
@@ -88,9 +111,56 @@ impl Storage {
         self.store.get_opts(&Path::from(key), options).await
     }
 
+    /// The first `max` bytes of a file of `size` bytes, read as a bounded stream (a ranged
+    /// read: the rest of the file is never fetched). Returns the bytes and whether the file goes
+    /// on after them.
+    pub async fn read_prefix(
+        &self,
+        key: &str,
+        size: u64,
+        max: u64,
+    ) -> Result<(Vec<u8>, bool), object_store::Error> {
+        let end = size.min(max);
+        if end == 0 {
+            return Ok((Vec::new(), size > 0));
+        }
+        let mut stream = self.get(key, Some(0..end)).await?.into_stream();
+        let mut bytes = Vec::with_capacity(usize::try_from(end).unwrap_or(0));
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk?;
+            let room = usize::try_from(end).unwrap_or(usize::MAX).saturating_sub(bytes.len());
+            bytes.extend_from_slice(&chunk[..chunk.len().min(room)]);
+            if room <= chunk.len() {
+                break;
+            }
+        }
+        Ok((bytes, size > end))
+    }
+
     pub async fn delete(&self, key: &str) -> Result<(), object_store::Error> {
         self.store.delete(&Path::from(key)).await
     }
+}
+
+/// The `object_store` builder for a bucket. Built from our settings only: the process's `AWS_*`
+/// variables are not read (`new`, not `from_env`), so one configuration says it all.
+fn s3_builder(config: &S3Config) -> AmazonS3Builder {
+    let mut builder =
+        AmazonS3Builder::new().with_bucket_name(&config.bucket).with_region(&config.region);
+    if let Some(endpoint) = &config.endpoint {
+        // S3-compatible stores (MinIO, Garage…) answer path-style requests; plain HTTP is
+        // allowed only when the endpoint says so.
+        builder = builder
+            .with_endpoint(endpoint)
+            .with_virtual_hosted_style_request(false)
+            .with_allow_http(endpoint.starts_with("http://"));
+    }
+    if let Some((id, secret)) = &config.credentials {
+        builder = builder
+            .with_access_key_id(id)
+            .with_secret_access_key(String::from_utf8_lossy(secret.expose()));
+    }
+    builder
 }
 
 /// The media type of a file from its first bytes (never from what the client claims), with the
@@ -110,12 +180,15 @@ pub fn sniff(head: &[u8], file_name: &str) -> &'static str {
     if head.starts_with(b"\x89PNG") {
         return "image/png";
     }
-    let text = !head.contains(&0) && (std::str::from_utf8(head).is_ok() || head.len() >= HEAD);
+    // Text: no control characters but layout ones. Any 8-bit encoding passes (Latin-1 CSV
+    // files are common); the tabular reader reports what is not UTF-8.
+    let text = head.iter().all(|&b| b >= 0x20 || matches!(b, b'\t' | b'\n' | b'\r' | 0x0c | 0x1b));
     if !text {
         return "application/octet-stream";
     }
     match ext.as_str() {
         "csv" => "text/csv",
+        "tsv" => "text/tab-separated-values",
         "geojson" => "application/geo+json",
         "json" => "application/json",
         "xml" => "application/xml",
@@ -182,6 +255,8 @@ mod tests {
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         );
         assert_eq!(sniff(b"\x7fELF\x02\x01\x01\0\0", "innocent.csv"), "application/octet-stream");
+        assert_eq!(sniff(b"nom;ville\nS\xe8te;1\n", "latin1.csv"), "text/csv");
+        assert_eq!(sniff(b"a\tb\n", "villes.tsv"), "text/tab-separated-values");
     }
 
     #[tokio::test]
@@ -215,6 +290,34 @@ mod tests {
             .await
             .expect("bytes");
         assert_eq!(&part[..], b"world");
+    }
+
+    #[test]
+    fn an_s3_bucket_is_built_from_the_settings() {
+        use object_store::aws::AmazonS3ConfigKey;
+        let config = S3Config {
+            bucket: "hackops-data".into(),
+            prefix: "pool/files".into(),
+            endpoint: Some("http://minio.internal:9000".into()),
+            region: "fr-par".into(),
+            credentials: Some((
+                "AKIAEXAMPLE".into(),
+                crate::config::Secret::new(b"s3cr3t".to_vec()),
+            )),
+        };
+        let builder = s3_builder(&config);
+        let get = |key| builder.get_config_value(&key);
+        assert_eq!(get(AmazonS3ConfigKey::Bucket).as_deref(), Some("hackops-data"));
+        assert_eq!(get(AmazonS3ConfigKey::Region).as_deref(), Some("fr-par"));
+        assert_eq!(get(AmazonS3ConfigKey::Endpoint).as_deref(), Some("http://minio.internal:9000"));
+        assert_eq!(get(AmazonS3ConfigKey::AccessKeyId).as_deref(), Some("AKIAEXAMPLE"));
+        assert_eq!(get(AmazonS3ConfigKey::SecretAccessKey).as_deref(), Some("s3cr3t"));
+        assert_eq!(get(AmazonS3ConfigKey::VirtualHostedStyleRequest).as_deref(), Some("false"));
+        assert!(Storage::s3(&config).is_ok(), "built without contacting anything");
+        let aws = S3Config { endpoint: None, credentials: None, prefix: String::new(), ..config };
+        let builder = s3_builder(&aws);
+        assert_eq!(builder.get_config_value(&AmazonS3ConfigKey::Endpoint), None);
+        assert!(Storage::open(&FileStore::S3(aws)).is_ok());
     }
 
     fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {

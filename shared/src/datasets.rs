@@ -86,6 +86,185 @@ pub struct ResourceDto {
     #[serde(with = "time::serde::rfc3339")]
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub created_at: OffsetDateTime,
+    /// The Frictionless Table Schema of a CSV or TSV file (inferred at upload, editable by
+    /// the publishers); absent for other resources.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schema: Option<TableSchema>,
+    /// How the CSV or TSV file is written (its delimiter); absent for other resources.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dialect: Option<CsvDialect>,
+}
+
+/// A Frictionless Table Schema (v2): one field per column, in the order of the header.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TableSchema {
+    pub fields: Vec<TableField>,
+}
+
+/// One column of a [`TableSchema`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct TableField {
+    /// The column's name, exactly as in the header.
+    pub name: String,
+    /// One of [`FIELD_TYPES`]: `string`, `integer`, `number`, `boolean`, `date`, `datetime`…
+    #[serde(rename = "type")]
+    pub field_type: String,
+    /// `default`, `any`, a strftime pattern such as `%d/%m/%Y` for dates and times, or
+    /// `email`, `uri`, `uuid`, `binary` for strings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Numbers only: the decimal separator when it is not `.` (French data: `,`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decimal_char: Option<String>,
+    /// Numbers and integers only: the thousands separator, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_char: Option<String>,
+}
+
+/// The Table Schema types a field may have.
+pub const FIELD_TYPES: &[&str] = &[
+    "string",
+    "number",
+    "integer",
+    "boolean",
+    "date",
+    "time",
+    "datetime",
+    "year",
+    "yearmonth",
+    "duration",
+    "object",
+    "array",
+    "geopoint",
+    "geojson",
+    "any",
+];
+
+impl TableField {
+    /// A field of a type, with nothing else said.
+    pub fn new(name: impl Into<String>, field_type: &str) -> TableField {
+        TableField {
+            name: name.into(),
+            field_type: field_type.to_owned(),
+            format: None,
+            title: None,
+            description: None,
+            decimal_char: None,
+            group_char: None,
+        }
+    }
+}
+
+fn format_allowed(field_type: &str, format: &str) -> bool {
+    match field_type {
+        "string" => matches!(format, "default" | "email" | "uri" | "binary" | "uuid"),
+        "date" | "time" | "datetime" => {
+            matches!(format, "default" | "any") || (format.contains('%') && format.len() <= 100)
+        }
+        "geopoint" => matches!(format, "default" | "array" | "object"),
+        "geojson" => matches!(format, "default" | "topojson"),
+        _ => format == "default",
+    }
+}
+
+fn one_char(value: &str) -> bool {
+    value.chars().count() == 1
+}
+
+impl TableSchema {
+    /// Checks a schema against the file's header: one field per column, named as the column,
+    /// in the same order (Frictionless' `fieldsMatch: exact`), each with a known type and only
+    /// the properties that type allows. Issues name the field: `fields[2].type`.
+    pub fn validate(&self, header: &[String]) -> Result<(), Issues> {
+        let mut issues = Issues::default();
+        let mut push = |field: String, code: FieldCode| {
+            issues.0.push(validation::FieldIssue::new(field, code));
+        };
+        if self.fields.is_empty() {
+            push("fields".into(), FieldCode::Required);
+        } else if self.fields.len() != header.len() {
+            push("fields".into(), FieldCode::InvalidValue);
+        }
+        for (i, field) in self.fields.iter().enumerate() {
+            let at = |what: &str| format!("fields[{i}].{what}");
+            let duplicate = self.fields[..i].iter().any(|f| f.name == field.name);
+            if duplicate || header.get(i) != Some(&field.name) {
+                push(at("name"), FieldCode::InvalidValue);
+            }
+            if !FIELD_TYPES.contains(&field.field_type.as_str()) {
+                push(at("type"), FieldCode::InvalidValue);
+            } else if let Some(format) = &field.format {
+                if !format_allowed(&field.field_type, format) {
+                    push(at("format"), FieldCode::InvalidValue);
+                }
+            }
+            if let Some(c) = &field.decimal_char {
+                if field.field_type != "number" || !one_char(c) {
+                    push(at("decimalChar"), FieldCode::InvalidValue);
+                }
+            }
+            if let Some(c) = &field.group_char {
+                if !matches!(field.field_type.as_str(), "number" | "integer") || !one_char(c) {
+                    push(at("groupChar"), FieldCode::InvalidValue);
+                }
+            }
+            if field.title.as_ref().is_some_and(|t| t.chars().count() > 300) {
+                push(at("title"), FieldCode::TooLong);
+            }
+            if field.description.as_ref().is_some_and(|t| t.chars().count() > 2000) {
+                push(at("description"), FieldCode::TooLong);
+            }
+        }
+        if issues.is_empty() {
+            Ok(())
+        } else {
+            Err(issues)
+        }
+    }
+}
+
+/// How a CSV file is written, as a Frictionless CSV dialect.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CsvDialect {
+    /// `,`, `;` or a tab.
+    pub delimiter: String,
+}
+
+/// Something worth knowing about how a CSV file is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum PreviewWarning {
+    /// The bytes are not UTF-8: characters that could not be read show as `�`.
+    NotUtf8,
+    /// Some rows do not have as many values as the header.
+    RaggedRows,
+}
+
+/// The first rows of a CSV or TSV resource, for a table before anyone downloads the file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ResourcePreview {
+    /// The header: the columns' names (a blank one becomes `field_<n>`, a repeated one gets
+    /// a `_<n>` suffix).
+    pub columns: Vec<String>,
+    /// At most the first 20 rows, as text, each as long as `columns`.
+    pub rows: Vec<Vec<String>>,
+    /// `,`, `;` or a tab.
+    pub delimiter: String,
+    /// The file starts with a UTF-8 byte order mark (which is not part of the first column).
+    pub bom: bool,
+    pub warnings: Vec<PreviewWarning>,
+    /// The resource's Table Schema, as stored.
+    pub schema: Option<TableSchema>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -364,6 +543,7 @@ pub fn format_from_name(name: &str) -> String {
         .unwrap_or_default();
     match ext.as_str() {
         "csv" => "CSV",
+        "tsv" => "TSV",
         "json" => "JSON",
         "geojson" => "GeoJSON",
         "xlsx" => "XLSX",
@@ -427,6 +607,28 @@ mod tests {
         }
         assert!("turtle".parse::<HarvestFormat>().is_err_and(|e| e.contains("dcat-us")));
         assert!(licence(LICENCE_NOT_SPECIFIED).is_none(), "never offered for publishing");
+    }
+
+    #[test]
+    fn table_schemas_must_match_the_header() {
+        let header: Vec<String> = vec!["code".into(), "valeur".into()];
+        let mut valeur = TableField::new("valeur", "number");
+        valeur.decimal_char = Some(",".into());
+        let ok = TableSchema { fields: vec![TableField::new("code", "string"), valeur.clone()] };
+        assert!(ok.validate(&header).is_ok());
+        let mut bad_format = TableField::new("code", "integer");
+        bad_format.format = Some("%d".into());
+        let bad = TableSchema {
+            fields: vec![bad_format, TableField::new("code", "money"), valeur.clone()],
+        };
+        let issues = bad.validate(&header).expect_err("invalid");
+        assert_eq!(issues.for_field("fields"), Some(FieldCode::InvalidValue));
+        assert_eq!(issues.for_field("fields[0].format"), Some(FieldCode::InvalidValue));
+        assert_eq!(issues.for_field("fields[1].name"), Some(FieldCode::InvalidValue));
+        assert_eq!(issues.for_field("fields[1].type"), Some(FieldCode::InvalidValue));
+        let mut date = TableField::new("code", "date");
+        date.format = Some("%d/%m/%Y".into());
+        assert!(TableSchema { fields: vec![date, valeur] }.validate(&header).is_ok());
     }
 
     #[test]

@@ -60,6 +60,8 @@ pub enum ErrorCode {
     HarvestInvalid,
     /// Harvest: the source could not be fetched (unreachable, error status, timeout).
     HarvestUnreachable,
+    /// The resource is not a CSV or TSV file we could read: it has no preview nor Table Schema.
+    NotTabular,
 }
 
 impl ErrorCode {
@@ -86,7 +88,8 @@ impl ErrorCode {
             | TeamsLocked
             | AlreadyInTeam
             | AlreadyRequested
-            | TermsNotAccepted => 409,
+            | TermsNotAccepted
+            | NotTabular => 409,
             LinkExpired => 410,
             LinkInvalid => 403,
             HarvestInvalid => 422,
@@ -134,6 +137,7 @@ impl ErrorCode {
             LinkInvalid => "link_invalid",
             HarvestInvalid => "harvest_invalid",
             HarvestUnreachable => "harvest_unreachable",
+            NotTabular => "not_tabular",
         }
     }
 
@@ -227,6 +231,12 @@ impl ErrorCode {
             (HarvestUnreachable, Lang::Fr) => {
                 "Le portail source est injoignable : rien n'a été importé."
             }
+            (NotTabular, Lang::En) => {
+                "This resource is not a CSV or TSV file we could read: it has no preview nor table schema."
+            }
+            (NotTabular, Lang::Fr) => {
+                "Cette ressource n'est pas un fichier CSV ou TSV lisible : elle n'a ni aperçu ni schéma de table."
+            }
         }
     }
 }
@@ -310,6 +320,7 @@ mod tests {
             ErrorCode::ServiceUnavailable,
             ErrorCode::HarvestInvalid,
             ErrorCode::HarvestUnreachable,
+            ErrorCode::NotTabular,
         ] {
             let json = serde_json::to_string(&code).expect("serialise");
             assert_eq!(json, format!("\"{}\"", code.as_str()));

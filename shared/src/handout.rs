@@ -204,6 +204,8 @@ mod tests {
                 url: "https://hack.example.org/api/v1/resources/3/download".into(),
                 remote: false,
                 created_at: at,
+                schema: None,
+                dialect: None,
             }],
             created_at: at,
             modified_at: at,

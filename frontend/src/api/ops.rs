@@ -3,9 +3,7 @@
 //! Request bodies are written with `json!` (the `Value` serialiser is already in the WASM,
 //! so no DTO gets a serialiser of its own); answers are the contract's DTOs.
 
-use super::{
-    encode, get, post, post_empty, send, url, with_headers, write_empty, ApiError, Verb,
-};
+use super::{encode, get, post, post_empty, send, url, with_headers, write_empty, ApiError, Verb};
 use gloo_net::http::Request;
 use hackops_shared::announcements::AnnouncementList;
 use hackops_shared::events::{AgendaList, EventPhase};

@@ -124,6 +124,7 @@ mod tests {
                 data_dir: dir.path().to_owned(),
                 database_url: None,
             },
+            files: crate::config::FileStoreArgs::default(),
             addr: "127.0.0.1:0".parse().expect("addr"),
             redis_url: None,
             public_url: Some("https://hack.example.org".into()),

@@ -100,6 +100,9 @@ pub struct IdQuery {
     id: Option<String>,
 }
 
+/// CKAN Action API `package_list`: The names of the public datasets.
+#[utoipa::path(get, path = "/api/3/action/package_list", tag = "standards", 
+    responses((status = 200, description = "CKAN envelope `{help, success: true, result}`, `result` being a list of dataset names. See the CKAN Action API reference: https://docs.ckan.org/en/2.10/api/", content_type = "application/json")))]
 pub async fn package_list(State(state): State<AppState>) -> Response {
     match service::names(&state.db).await {
         Ok(names) => ok(&state, "package_list", json!(names)),
@@ -107,6 +110,9 @@ pub async fn package_list(State(state): State<AppState>) -> Response {
     }
 }
 
+/// CKAN Action API `package_show`: One dataset as a CKAN package dictionary.
+#[utoipa::path(get, path = "/api/3/action/package_show", tag = "standards", params(("id" = String, Query, description = "Dataset name or id")), 
+    responses((status = 200, description = "CKAN envelope `{help, success: true, result}`, `result` being a package dictionary (`name`, `title`, `notes`, `license_id`, `organization`, `tags`, `resources`…). See the CKAN Action API reference: https://docs.ckan.org/en/2.10/api/", content_type = "application/json"), (status = 404, description = "CKAN error `{success: false, error: {__type: \"Not Found Error\", message}}`", content_type = "application/json"), (status = 409, description = "CKAN error `{success: false, error: {__type: \"Validation Error\", message}}`", content_type = "application/json")))]
 pub async fn package_show(State(state): State<AppState>, Query(q): Query<IdQuery>) -> Response {
     let Some(id) = q.id.filter(|i| !i.is_empty()) else {
         return error(
@@ -151,6 +157,9 @@ pub struct SearchQuery {
     start: Option<String>,
 }
 
+/// CKAN Action API `package_search`: Search the pool, CKAN style.
+#[utoipa::path(get, path = "/api/3/action/package_search", tag = "standards", params(("q" = Option<String>, Query, description = "Words to find (`*:*`: everything)"), ("fq" = Option<String>, Query, description = "Filters: `license_id:`, `organization:`, `res_format:`"), ("rows" = Option<u64>, Query, description = "Page size (default 10, at most 1000)"), ("start" = Option<u64>, Query, description = "Offset")), 
+    responses((status = 200, description = "CKAN envelope `{help, success: true, result}`, `result` being `{count, results: [package], sort, facets, search_facets}`. See the CKAN Action API reference: https://docs.ckan.org/en/2.10/api/", content_type = "application/json"), (status = 409, description = "CKAN error `{success: false, error: {__type: \"Validation Error\", message}}`", content_type = "application/json")))]
 pub async fn package_search(
     State(state): State<AppState>,
     Query(q): Query<SearchQuery>,
@@ -221,6 +230,9 @@ pub struct OrgListQuery {
     all_fields: Option<String>,
 }
 
+/// CKAN Action API `organization_list`: The publishing organisations.
+#[utoipa::path(get, path = "/api/3/action/organization_list", tag = "standards", params(("all_fields" = Option<bool>, Query, description = "Dictionaries instead of names")), 
+    responses((status = 200, description = "CKAN envelope `{help, success: true, result}`, `result` being a list of organisation names, or dictionaries with `all_fields=true`. See the CKAN Action API reference: https://docs.ckan.org/en/2.10/api/", content_type = "application/json")))]
 pub async fn organization_list(
     State(state): State<AppState>,
     Query(q): Query<OrgListQuery>,
@@ -239,6 +251,9 @@ pub async fn organization_list(
     }
 }
 
+/// CKAN Action API `organization_show`: One organisation.
+#[utoipa::path(get, path = "/api/3/action/organization_show", tag = "standards", params(("id" = String, Query, description = "Organisation name (slug) or id")), 
+    responses((status = 200, description = "CKAN envelope `{help, success: true, result}`, `result` being an organisation dictionary. See the CKAN Action API reference: https://docs.ckan.org/en/2.10/api/", content_type = "application/json"), (status = 404, description = "CKAN error `{success: false, error: {__type: \"Not Found Error\", message}}`", content_type = "application/json"), (status = 409, description = "CKAN error `{success: false, error: {__type: \"Validation Error\", message}}`", content_type = "application/json")))]
 pub async fn organization_show(
     State(state): State<AppState>,
     Query(q): Query<IdQuery>,
@@ -271,6 +286,9 @@ pub async fn organization_show(
     }
 }
 
+/// CKAN Action API `resource_show`: One resource.
+#[utoipa::path(get, path = "/api/3/action/resource_show", tag = "standards", params(("id" = String, Query, description = "Resource id")), 
+    responses((status = 200, description = "CKAN envelope `{help, success: true, result}`, `result` being a resource dictionary (`url`, `format`, `mimetype`, `size`, `hash` as `sha256:<hex>`). See the CKAN Action API reference: https://docs.ckan.org/en/2.10/api/", content_type = "application/json"), (status = 404, description = "CKAN error `{success: false, error: {__type: \"Not Found Error\", message}}`", content_type = "application/json")))]
 pub async fn resource_show(State(state): State<AppState>, Query(q): Query<IdQuery>) -> Response {
     let Some(id) = q.id.and_then(|i| i.parse::<uuid::Uuid>().ok()) else {
         return error(
@@ -294,6 +312,9 @@ pub async fn resource_show(State(state): State<AppState>, Query(q): Query<IdQuer
     }
 }
 
+/// CKAN Action API `license_list`: The licences the pool accepts, by SPDX id.
+#[utoipa::path(get, path = "/api/3/action/license_list", tag = "standards", 
+    responses((status = 200, description = "CKAN envelope `{help, success: true, result}`, `result` being a list of licence dictionaries. See the CKAN Action API reference: https://docs.ckan.org/en/2.10/api/", content_type = "application/json")))]
 pub async fn license_list(State(state): State<AppState>) -> Response {
     let result: Vec<Value> = LICENCES
         .iter()
@@ -302,6 +323,9 @@ pub async fn license_list(State(state): State<AppState>) -> Response {
     ok(&state, "license_list", json!(result))
 }
 
+/// CKAN Action API `status_show`: What this site is, CKAN style.
+#[utoipa::path(get, path = "/api/3/action/status_show", tag = "standards", 
+    responses((status = 200, description = "CKAN envelope `{help, success: true, result}`, `result` being a status dictionary (`ckan_version`, `site_title`, `site_url`…). See the CKAN Action API reference: https://docs.ckan.org/en/2.10/api/", content_type = "application/json")))]
 pub async fn status_show(State(state): State<AppState>) -> Response {
     ok(
         &state,

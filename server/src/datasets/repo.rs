@@ -240,6 +240,10 @@ pub struct NewResource {
     pub sha256: Option<String>,
     pub storage_key: Option<String>,
     pub remote_url: Option<String>,
+    /// The Table Schema (JSON) of a CSV/TSV file.
+    pub table_schema: Option<String>,
+    /// The CSV dialect (JSON) of a CSV/TSV file.
+    pub dialect: Option<String>,
 }
 
 /// A new resource; the dataset counts as modified.
@@ -248,12 +252,30 @@ pub async fn insert_resource(
     r: NewResource,
 ) -> Result<Resource, sea_orm::DbErr> {
     let resource = insert_resource_row(db, r).await?;
+    touch(db, resource.dataset_id).await?;
+    Ok(resource)
+}
+
+/// A resource's Table Schema replaced; the dataset counts as modified.
+pub async fn update_schema(
+    db: &impl ConnectionTrait,
+    resource: Resource,
+    table_schema: String,
+) -> Result<Resource, sea_orm::DbErr> {
+    let mut model: resources::ActiveModel = resource.into();
+    model.table_schema = Set(Some(table_schema));
+    let resource = model.update(db).await?;
+    touch(db, resource.dataset_id).await?;
+    Ok(resource)
+}
+
+async fn touch(db: &impl ConnectionTrait, dataset_id: Uuid) -> Result<(), sea_orm::DbErr> {
     datasets::Entity::update_many()
         .col_expr(datasets::Column::ModifiedAt, Expr::value(OffsetDateTime::now_utc()))
-        .filter(datasets::Column::Id.eq(resource.dataset_id))
+        .filter(datasets::Column::Id.eq(dataset_id))
         .exec(db)
         .await?;
-    Ok(resource)
+    Ok(())
 }
 
 async fn insert_resource_row(
@@ -270,6 +292,8 @@ async fn insert_resource_row(
         sha256: Set(r.sha256),
         storage_key: Set(r.storage_key),
         remote_url: Set(r.remote_url),
+        table_schema: Set(r.table_schema),
+        dialect: Set(r.dialect),
         created_at: Set(OffsetDateTime::now_utc()),
     }
     .insert(db)

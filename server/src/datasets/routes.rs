@@ -12,11 +12,12 @@ use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::Router;
 use futures_util::StreamExt;
 use hackops_shared::datasets::{
-    DatasetDto, DatasetList, DatasetRequest, Licence, RemoteResourceRequest, ResourceDto, LICENCES,
+    DatasetDto, DatasetList, DatasetRequest, Licence, RemoteResourceRequest, ResourceDto,
+    ResourcePreview, TableSchema, LICENCES,
 };
 use hackops_shared::error::{ErrorBody, ErrorCode};
 use hackops_shared::validation::slugify;
@@ -30,6 +31,8 @@ pub fn router() -> Router<AppState> {
         .route("/datasets/{name}/resources", post(upload).layer(DefaultBodyLimit::disable()))
         .route("/datasets/{name}/resources/link", post(add_link))
         .route("/resources/{id}/download", get(download))
+        .route("/resources/{id}/preview", get(preview))
+        .route("/resources/{id}/schema", put(put_schema))
         .route("/licences", get(licences))
 }
 
@@ -164,6 +167,39 @@ pub async fn download(
     let id = uuid_of(&id)?;
     let (resource, dataset) = service::resource(&state.db, id).await?;
     serve(&state, &resource, &dataset, &headers).await
+}
+
+/// The first rows (at most 20) of a CSV or TSV resource, its delimiter and its Table Schema.
+/// Read from the file's first MiB at most, never the whole file.
+#[utoipa::path(get, path = "/api/v1/resources/{id}/preview", tag = "datasets", params(("id" = String, Path, description = "Resource id")),
+    responses((status = 200, body = ResourcePreview), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "`not_tabular`: not a CSV or TSV file we could read")))]
+pub async fn preview(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> AppResult<ApiJson<ResourcePreview>> {
+    let id = uuid_of(&id)?;
+    service::preview(&state.db, &state.storage, id).await.map(ApiJson)
+}
+
+/// Replace the Frictionless Table Schema of a CSV or TSV resource (people who may publish for
+/// the dataset's organisation). One field per column of the header, same names, same order,
+/// known types; otherwise 422 naming the field (`fields[2].type`).
+#[utoipa::path(put, path = "/api/v1/resources/{id}/schema", tag = "datasets", request_body = TableSchema, security(("bearer" = [])),
+    params(("id" = String, Path, description = "Resource id")),
+    responses((status = 200, body = ResourceDto), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "`not_tabular`"), (status = 422, body = ErrorBody)))]
+pub async fn put_schema(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+    ApiJson(schema): ApiJson<TableSchema>,
+) -> AppResult<ApiJson<ResourceDto>> {
+    let principal = signed_in(&state, user).await?;
+    let id = uuid_of(&id)?;
+    service::put_schema(&state.db, &state.storage, &principal, id, schema, &state.config.public_url)
+        .await
+        .map(ApiJson)
 }
 
 /// Streams a resource (or redirects to a remote one): `Range` → 206, `If-None-Match` → 304,

@@ -1,6 +1,7 @@
 //! Pool rules: who publishes, search, uploads that never half-exist, downloads.
 
 use super::repo::{self, Dataset, NewResource, Resource, Search};
+use super::tabular;
 use crate::auth::policy::{authorize, Action, Principal};
 use crate::error::{AppError, AppResult};
 use crate::handout::service as handout;
@@ -9,7 +10,8 @@ use crate::storage::{sniff, Storage, UploadError};
 use bytes::Bytes;
 use futures_util::Stream;
 use hackops_shared::datasets::{
-    format_from_name, DatasetDto, DatasetList, DatasetRequest, RemoteResourceRequest, ResourceDto,
+    format_from_name, CsvDialect, DatasetDto, DatasetList, DatasetRequest, RemoteResourceRequest,
+    ResourceDto, ResourcePreview, TableSchema,
 };
 use hackops_shared::error::ErrorCode;
 use hackops_shared::ids::OrganisationId;
@@ -21,8 +23,15 @@ pub fn download_path(resource: Uuid) -> String {
     format!("/api/v1/resources/{resource}/download")
 }
 
+/// The Table Schema stored with a resource, if any.
+fn stored_schema(r: &Resource) -> Option<TableSchema> {
+    r.table_schema.as_deref().and_then(|s| serde_json::from_str(s).ok())
+}
+
 fn resource_dto(r: Resource, public_url: &str) -> ResourceDto {
     let remote = r.remote_url.is_some();
+    let schema = stored_schema(&r);
+    let dialect = r.dialect.as_deref().and_then(|s| serde_json::from_str(s).ok());
     ResourceDto {
         url: r.remote_url.clone().unwrap_or_else(|| format!("{public_url}{}", download_path(r.id))),
         id: r.id,
@@ -33,6 +42,8 @@ fn resource_dto(r: Resource, public_url: &str) -> ResourceDto {
         sha256: r.sha256,
         remote,
         created_at: r.created_at,
+        schema,
+        dialect,
     }
 }
 
@@ -208,6 +219,25 @@ where
     let Upload { dataset: name, title, file_name, cap, public_url } = upload;
     let dataset = publishable(db, principal, name).await?;
     let title = validation::text(title, 1, 300).map_err(|code| AppError::field("title", code))?;
+    let resource = store_file(db, storage, dataset.id, title, file_name, body, cap).await?;
+    Ok(resource_dto(resource, public_url))
+}
+
+/// Streams a file into storage and records it as a resource of the dataset (with the Table
+/// Schema of a CSV or TSV file, inferred from its first rows). Over the cap: 413, and neither
+/// file nor row is kept.
+async fn store_file<S, E>(
+    db: &impl ConnectionTrait,
+    storage: &Storage,
+    dataset_id: Uuid,
+    title: String,
+    file_name: &str,
+    body: S,
+    cap: u64,
+) -> AppResult<Resource>
+where
+    S: Stream<Item = Result<Bytes, E>> + Unpin,
+{
     let id = Uuid::new_v4();
     // The key is ours: a client's file name never becomes a path.
     let key = format!("resources/{id}");
@@ -216,28 +246,112 @@ where
         UploadError::Interrupted => AppError::Api(ErrorCode::MalformedJson),
         UploadError::Store(e) => AppError::Internal(e.into()),
     })?;
-    let resource = repo::insert_resource(
-        db,
-        NewResource {
-            id,
-            dataset_id: dataset.id,
-            title,
-            format: format_from_name(file_name),
-            media_type: sniff(&stored.head, file_name).to_owned(),
-            size: i64::try_from(stored.size).ok(),
-            sha256: Some(stored.sha256),
-            storage_key: Some(key.clone()),
-            remote_url: None,
-        },
-    )
-    .await;
-    match resource {
-        Ok(resource) => Ok(resource_dto(resource, public_url)),
-        Err(err) => {
-            let _ = storage.delete(&key).await;
-            Err(err.into())
-        }
+    let format = format_from_name(file_name);
+    let media_type = sniff(&stored.head, file_name).to_owned();
+    let table = match tabular::is_tabular(&format, &media_type) {
+        true => sample(storage, &key, stored.size, &format).await,
+        false => Ok(None),
+    };
+    let (table_schema, dialect) = match &table {
+        Ok(Some(sample)) => (
+            serde_json::to_string(&tabular::infer(sample)).ok(),
+            serde_json::to_string(&CsvDialect {
+                delimiter: tabular::delimiter_text(sample.delimiter),
+            })
+            .ok(),
+        ),
+        _ => (None, None),
+    };
+    let resource = match table {
+        Err(err) => Err(err),
+        Ok(_) => repo::insert_resource(
+            db,
+            NewResource {
+                id,
+                dataset_id,
+                title,
+                format,
+                media_type,
+                size: i64::try_from(stored.size).ok(),
+                sha256: Some(stored.sha256),
+                storage_key: Some(key.clone()),
+                remote_url: None,
+                table_schema,
+                dialect,
+            },
+        )
+        .await
+        .map_err(AppError::from),
+    };
+    if resource.is_err() {
+        let _ = storage.delete(&key).await;
     }
+    resource
+}
+
+/// The first rows of a stored CSV or TSV file, read from at most [`tabular::SAMPLE_BYTES`].
+async fn sample(
+    storage: &Storage,
+    key: &str,
+    size: u64,
+    format: &str,
+) -> AppResult<Option<tabular::Sample>> {
+    let (prefix, truncated) = storage
+        .read_prefix(key, size, tabular::SAMPLE_BYTES)
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?;
+    Ok(tabular::read(&prefix, truncated, format.eq_ignore_ascii_case("TSV")))
+}
+
+/// A stored resource read as a table, or 409 `not_tabular`.
+async fn table_of(storage: &Storage, resource: &Resource) -> AppResult<tabular::Sample> {
+    let key = match &resource.storage_key {
+        Some(key) if tabular::is_tabular(&resource.format, &resource.media_type) => key,
+        _ => return Err(ErrorCode::NotTabular.into()),
+    };
+    let size = resource.size.and_then(|s| u64::try_from(s).ok()).unwrap_or(0);
+    sample(storage, key, size, &resource.format).await?.ok_or(ErrorCode::NotTabular.into())
+}
+
+/// The first rows of a CSV or TSV resource of the public pool, with its Table Schema.
+pub async fn preview(
+    db: &DatabaseConnection,
+    storage: &Storage,
+    id: Uuid,
+) -> AppResult<ResourcePreview> {
+    let (resource, _) = self::resource(db, id).await?;
+    let mut table = table_of(storage, &resource).await?;
+    table.rows.truncate(tabular::PREVIEW_ROWS);
+    Ok(ResourcePreview {
+        columns: table.columns,
+        rows: table.rows,
+        delimiter: tabular::delimiter_text(table.delimiter),
+        bom: table.bom,
+        warnings: table.warnings,
+        schema: stored_schema(&resource),
+    })
+}
+
+/// Replaces the Table Schema of a CSV or TSV resource (people who may publish for the dataset's
+/// organisation, embargoed or not). The schema must match the file's header.
+pub async fn put_schema(
+    db: &DatabaseConnection,
+    storage: &Storage,
+    principal: &Principal,
+    id: Uuid,
+    schema: TableSchema,
+    public_url: &str,
+) -> AppResult<ResourceDto> {
+    let (resource, dataset) = resource_unchecked(db, id).await?;
+    authorize(
+        Some(principal),
+        Action::PublishData { organisation: OrganisationId(dataset.organisation_id) },
+    )?;
+    let table = table_of(storage, &resource).await?;
+    schema.validate(&table.columns)?;
+    let json = serde_json::to_string(&schema).map_err(|e| AppError::Internal(e.into()))?;
+    let resource = repo::update_schema(db, resource, json).await?;
+    Ok(resource_dto(resource, public_url))
 }
 
 pub async fn add_link(
@@ -269,6 +383,8 @@ pub async fn add_link(
             sha256: None,
             storage_key: None,
             remote_url: Some(url),
+            table_schema: None,
+            dialect: None,
         },
     )
     .await?;
@@ -309,29 +425,9 @@ pub(crate) async fn seed(
     }
     let dataset = repo::insert(db, organisation.0, name.to_owned(), dataset, None).await?;
     for (title, file_name, bytes) in files {
-        let id = Uuid::new_v4();
-        let key = format!("resources/{id}");
         let body =
             futures_util::stream::iter([Ok::<Bytes, std::convert::Infallible>(Bytes::from(bytes))]);
-        let stored = storage
-            .put_stream(&key, body, u64::MAX)
-            .await
-            .map_err(|e| AppError::Internal(anyhow::anyhow!("cannot store {file_name}: {e}")))?;
-        repo::insert_resource(
-            db,
-            NewResource {
-                id,
-                dataset_id: dataset.id,
-                title: title.to_owned(),
-                format: format_from_name(file_name),
-                media_type: sniff(&stored.head, file_name).to_owned(),
-                size: i64::try_from(stored.size).ok(),
-                sha256: Some(stored.sha256),
-                storage_key: Some(key),
-                remote_url: None,
-            },
-        )
-        .await?;
+        store_file(db, storage, dataset.id, title.to_owned(), file_name, body, u64::MAX).await?;
     }
     Ok(dataset.id)
 }

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use hackops_shared::datasets::{licence, DatasetDto};
-use hackops_shared::error::ErrorCode;
+use hackops_shared::error::{ErrorBody, ErrorCode};
 use hackops_shared::validation::slugify;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -34,6 +34,8 @@ fn context() -> Value {
         "hydra": "http://www.w3.org/ns/hydra/core#",
         "xsd": "http://www.w3.org/2001/XMLSchema#",
         "spdx": "http://spdx.org/rdf/terms#",
+        "skos": "http://www.w3.org/2004/02/skos/core#",
+        "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
         "dct:issued": {"@type": "xsd:dateTime"},
         "dct:modified": {"@type": "xsd:dateTime"},
         "dcat:byteSize": {"@type": "xsd:nonNegativeInteger"},
@@ -49,12 +51,47 @@ fn rfc3339(t: time::OffsetDateTime) -> String {
     t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
 }
 
+/// The EU vocabulary of file types, for `dct:format`.
+const FILE_TYPES: &str = "http://publications.europa.eu/resource/authority/file-type/";
+/// The EU vocabulary of frequencies, for `dct:accrualPeriodicity`.
+const FREQUENCIES: &str = "http://publications.europa.eu/resource/authority/frequency/";
+
+/// `dct:format`: the EU file type (`…/file-type/CSV`) for a plain format code, else a described
+/// `dct:MediaTypeOrExtent` (DCAT-AP wants a resource, never a bare string).
+fn format_node(format: &str) -> Value {
+    if !format.is_empty() && format.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+        json!({"@id": format!("{FILE_TYPES}{}", format.to_ascii_uppercase()), "@type": "dct:MediaTypeOrExtent"})
+    } else {
+        json!({"@type": "dct:MediaTypeOrExtent", "rdfs:label": format})
+    }
+}
+
+/// `dct:accrualPeriodicity`: the EU frequency for the words the pool uses, else a described
+/// `dct:Frequency`.
+fn frequency_node(frequency: &str) -> Value {
+    let code = match frequency.trim().to_ascii_lowercase().as_str() {
+        "continuous" | "realtime" | "real-time" => "CONT",
+        "hourly" => "HOURLY",
+        "daily" => "DAILY",
+        "weekly" => "WEEKLY",
+        "monthly" => "MONTHLY",
+        "quarterly" => "QUARTERLY",
+        "semiannual" | "biannual" => "ANNUAL_2",
+        "annual" | "yearly" => "ANNUAL",
+        "irregular" => "IRREG",
+        "never" => "NEVER",
+        _ => return json!({"@type": "dct:Frequency", "rdfs:label": frequency}),
+    };
+    json!({"@id": format!("{FREQUENCIES}{code}"), "@type": "dct:Frequency"})
+}
+
 /// One dataset as a DCAT-AP 3 node (mandatory: title, description; with publisher, licence,
 /// keywords, contact point and distributions with their access URLs).
 pub fn dataset_node(d: &DatasetDto, base: &str) -> Value {
     let iri = format!("{base}/dataset/{}", d.name);
     // A harvested dataset may have no licence the pool knows: then no `dct:license` at all.
-    let licence_iri = licence(&d.licence_id).map(|l| json!({"@id": l.url}));
+    let licence_iri =
+        licence(&d.licence_id).map(|l| json!({"@id": l.url, "@type": "dct:LicenseDocument"}));
     let distributions: Vec<Value> = d
         .resources
         .iter()
@@ -64,10 +101,18 @@ pub fn dataset_node(d: &DatasetDto, base: &str) -> Value {
                 "@type": "dcat:Distribution",
                 "dct:title": r.title,
                 "dcat:accessURL": {"@id": r.url},
-                "dct:format": r.format,
-                "dcat:mediaType": r.media_type,
                 "dct:issued": rfc3339(r.created_at),
             });
+            if !r.format.is_empty() {
+                node["dct:format"] = format_node(&r.format);
+            }
+            // IANA's media types, as DCAT-AP asks (a resource, not a string).
+            if r.media_type.contains('/') && !r.remote {
+                node["dcat:mediaType"] = json!({
+                    "@id": format!("https://www.iana.org/assignments/media-types/{}", r.media_type),
+                    "@type": "dct:MediaType",
+                });
+            }
             if let Some(iri) = &licence_iri {
                 node["dct:license"] = iri.clone();
             }
@@ -88,10 +133,11 @@ pub fn dataset_node(d: &DatasetDto, base: &str) -> Value {
         "@type": "dcat:Dataset",
         "dct:identifier": d.id.to_string(),
         "dct:title": d.title,
-        "dct:description": d.description,
+        // Mandatory in DCAT-AP: a dataset published without one is described by its title.
+        "dct:description": if d.description.trim().is_empty() { &d.title } else { &d.description },
         "dct:publisher": {"@id": format!("{base}/organisation/{}", d.publisher.slug), "@type": "foaf:Agent", "foaf:name": d.publisher.name},
         "dcat:keyword": d.keywords,
-        "dcat:theme": d.themes,
+        "dcat:theme": d.themes.iter().map(|t| json!({"@type": "skos:Concept", "skos:prefLabel": t})).collect::<Vec<_>>(),
         "dct:issued": rfc3339(d.created_at),
         "dct:modified": rfc3339(d.modified_at),
         "dcat:landingPage": {"@id": iri},
@@ -108,7 +154,7 @@ pub fn dataset_node(d: &DatasetDto, base: &str) -> Value {
             json!({"@type": "vcard:Kind", "vcard:hasEmail": {"@id": format!("mailto:{email}")}});
     }
     if let Some(frequency) = &d.frequency {
-        node["dct:accrualPeriodicity"] = json!(frequency);
+        node["dct:accrualPeriodicity"] = frequency_node(frequency);
     }
     node
 }
@@ -118,6 +164,9 @@ pub struct PageQuery {
     page: Option<u64>,
 }
 
+/// The pool as a DCAT-AP 3 catalogue in JSON-LD, 100 datasets a page (Hydra paging).
+#[utoipa::path(get, path = "/catalog.jsonld", tag = "standards", params(("page" = Option<u64>, Query, description = "1-based page")),
+    responses((status = 200, description = "A `dcat:Catalog` (and `hydra:Collection`) with its `dcat:dataset`s, `hydra:view` linking the pages. DCAT-AP 3: https://semiceu.github.io/DCAT-AP/releases/3.0.0/ ; JSON-LD 1.1: https://www.w3.org/TR/json-ld11/", content_type = "application/ld+json")))]
 pub async fn catalog(
     State(state): State<AppState>,
     Query(q): Query<PageQuery>,
@@ -159,6 +208,10 @@ pub async fn catalog(
     })))
 }
 
+/// One dataset as a DCAT-AP 3 `dcat:Dataset` in JSON-LD.
+#[utoipa::path(get, path = "/dataset/{name}.jsonld", tag = "standards", params(("name" = String, Path, description = "Dataset name (slug)")),
+    responses((status = 200, description = "A `dcat:Dataset` with its `dcat:distribution`s. DCAT-AP 3: https://semiceu.github.io/DCAT-AP/releases/3.0.0/", content_type = "application/ld+json"),
+        (status = 404, body = ErrorBody)))]
 pub async fn dataset_jsonld(
     State(state): State<AppState>,
     Path(file): Path<String>,
@@ -202,6 +255,14 @@ pub fn datapackage_of(d: &DatasetDto) -> Value {
             if let Some(sha) = &r.sha256 {
                 resource["hash"] = json!(format!("sha256:{sha}"));
             }
+            // A CSV or TSV file is a tabular resource: its Table Schema and its dialect.
+            if let Some(schema) = &r.schema {
+                resource["type"] = json!("table");
+                resource["schema"] = json!(schema);
+            }
+            if let Some(dialect) = &r.dialect {
+                resource["dialect"] = json!(dialect);
+            }
             resource
         })
         .collect();
@@ -224,6 +285,10 @@ pub fn datapackage_of(d: &DatasetDto) -> Value {
     package
 }
 
+/// One dataset as a Frictionless Data Package v2.
+#[utoipa::path(get, path = "/dataset/{name}/datapackage.json", tag = "standards", params(("name" = String, Path, description = "Dataset name (slug)")),
+    responses((status = 200, description = "A Data Package v2 descriptor: `licenses` (SPDX), `resources` with `path`, `bytes`, `hash`, and for CSV/TSV files `type: table`, the Table Schema and the dialect. Data Package v2: https://datapackage.org/standard/data-package/", content_type = "application/json"),
+        (status = 404, body = ErrorBody)))]
 pub async fn datapackage(
     State(state): State<AppState>,
     Path(name): Path<String>,

@@ -351,3 +351,708 @@ async fn dcat_ap_and_frictionless_documents() {
     assert_error(app.get("/dataset/arrets-de-bus.rdf").await, StatusCode::NOT_FOUND, "not_found")
         .await;
 }
+
+/// A French CSV as municipalities publish them: BOM, `;`, decimal commas, dd/mm/yyyy dates.
+fn communes_csv(rows: usize) -> Vec<u8> {
+    let mut csv =
+        String::from("\u{feff}code_insee;commune;population;surface_km2;recensement;touristique\n");
+    for i in 0..rows {
+        csv.push_str(&format!(
+            "0{};Commune {i};{};{},{};{:02}/01/2021;{}\n",
+            1000 + i,
+            100 + i * 7,
+            i + 1,
+            i % 10,
+            i % 28 + 1,
+            if i % 2 == 0 { "true" } else { "false" }
+        ));
+    }
+    csv.into_bytes()
+}
+
+fn table_schema_validator() -> jsonschema::Validator {
+    let schema: Value =
+        serde_json::from_str(include_str!("../fixtures/frictionless/tableschema.json")).unwrap();
+    jsonschema::validator_for(&schema).unwrap()
+}
+
+fn assert_valid(validator: &jsonschema::Validator, what: &str, instance: &Value) {
+    let errors: Vec<String> =
+        validator.iter_errors(instance).map(|e| format!("{} at {}", e, e.instance_path)).collect();
+    assert!(errors.is_empty(), "{what} is not valid: {errors:?}\n{instance:#}");
+}
+
+async fn put_schema(
+    app: &TestApp,
+    token: Option<&str>,
+    id: &str,
+    schema: &Value,
+) -> reqwest::Response {
+    let mut request =
+        app.client.put(app.url(&format!("/api/v1/resources/{id}/schema"))).json(schema);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    request.send().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_csv_upload_gets_a_preview_and_an_inferred_table_schema() {
+    let app = spawn_app().await;
+    let token = publisher(&app).await;
+    dataset(&app, &token, "Communes de la métropole", "etalab-2.0").await;
+    let bytes = communes_csv(30);
+    let r = upload(&app, &token, "communes-de-la-metropole", "communes.csv", bytes.clone()).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let resource: Value = r.json().await.unwrap();
+    let id = resource["id"].as_str().unwrap().to_owned();
+    assert_eq!(resource["dialect"], json!({"delimiter": ";"}));
+    let schema = resource["schema"].clone();
+    assert_valid(&table_schema_validator(), "the inferred schema", &schema);
+    assert_eq!(
+        schema["fields"],
+        json!([
+            {"name": "code_insee", "type": "string"},
+            {"name": "commune", "type": "string"},
+            {"name": "population", "type": "integer"},
+            {"name": "surface_km2", "type": "number", "decimalChar": ","},
+            {"name": "recensement", "type": "date", "format": "%d/%m/%Y"},
+            {"name": "touristique", "type": "boolean"},
+        ])
+    );
+
+    let preview = app.get(&format!("/api/v1/resources/{id}/preview")).await;
+    assert_eq!(preview.status(), StatusCode::OK);
+    let preview: Value = preview.json().await.unwrap();
+    assert_eq!(preview["columns"][0], "code_insee", "the BOM is not part of the name");
+    assert_eq!(preview["rows"].as_array().unwrap().len(), 20, "the first 20 rows");
+    assert_eq!(
+        preview["rows"][0],
+        json!(["01000", "Commune 0", "100", "1,0", "01/01/2021", "true"])
+    );
+    assert_eq!(preview["delimiter"], ";");
+    assert_eq!(preview["bom"], true);
+    assert_eq!(preview["warnings"], json!([]));
+    assert_eq!(preview["schema"], schema);
+
+    // The Data Package carries the schema and the dialect, and stays a valid v2 package.
+    let package: Value =
+        app.get("/dataset/communes-de-la-metropole/datapackage.json").await.json().await.unwrap();
+    let dp: Value =
+        serde_json::from_str(include_str!("../fixtures/frictionless/datapackage.json")).unwrap();
+    assert_valid(&jsonschema::validator_for(&dp).unwrap(), "datapackage.json", &package);
+    let res = &package["resources"][0];
+    assert_eq!(
+        (&res["type"], &res["schema"], &res["dialect"]),
+        (&json!("table"), &schema, &json!({"delimiter": ";"}))
+    );
+
+    // A Latin-1 TSV: read lossily, with a warning; the delimiter is a tab.
+    let tsv = b"nom\tvaleur\nB\xe9ziers\t1.5\nS\xe8te\t2\n".to_vec();
+    let r = upload(&app, &token, "communes-de-la-metropole", "villes.tsv", tsv).await;
+    let tsv: Value = r.json().await.unwrap();
+    assert_eq!(tsv["format"], "TSV");
+    assert_eq!(tsv["schema"]["fields"][1], json!({"name": "valeur", "type": "number"}));
+    let preview: Value = app
+        .get(&format!("/api/v1/resources/{}/preview", tsv["id"].as_str().unwrap()))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!((&preview["delimiter"], &preview["warnings"]), (&json!("\t"), &json!(["not_utf8"])));
+    assert_eq!(preview["rows"][0][0], "B\u{fffd}ziers");
+
+    // Not a table: no schema, and no preview.
+    let pdf =
+        upload(&app, &token, "communes-de-la-metropole", "notice.pdf", b"%PDF-1.7 x".to_vec())
+            .await;
+    let pdf: Value = pdf.json().await.unwrap();
+    assert!(pdf.get("schema").is_none() && pdf.get("dialect").is_none(), "{pdf}");
+    let pdf_preview =
+        app.get(&format!("/api/v1/resources/{}/preview", pdf["id"].as_str().unwrap())).await;
+    assert_error(pdf_preview, StatusCode::CONFLICT, "not_tabular").await;
+    assert_error(
+        app.get(&format!("/api/v1/resources/{}/preview", uuid::Uuid::new_v4())).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn publishers_edit_the_table_schema_and_bad_ones_are_refused() {
+    let app = spawn_app().await;
+    let token = publisher(&app).await;
+    dataset(&app, &token, "Communes", "etalab-2.0").await;
+    let r = upload(&app, &token, "communes", "communes.csv", communes_csv(5)).await;
+    let resource: Value = r.json().await.unwrap();
+    let id = resource["id"].as_str().unwrap().to_owned();
+    let mut schema = resource["schema"].clone();
+    schema["fields"][0]["title"] = json!("Code INSEE");
+    schema["fields"][0]["description"] = json!("Le code officiel géographique de la commune.");
+    schema["fields"][2]["type"] = json!("number");
+    schema["fields"][4] = json!({"name": "recensement", "type": "date", "format": "any"});
+
+    let edited = put_schema(&app, Some(&token), &id, &schema).await;
+    assert_eq!(edited.status(), StatusCode::OK);
+    let edited: Value = edited.json().await.unwrap();
+    assert_eq!(edited["schema"], schema);
+    assert_valid(&table_schema_validator(), "the edited schema", &schema);
+    let shown: Value = app.get("/api/v1/datasets/communes").await.json().await.unwrap();
+    assert_eq!(shown["resources"][0]["schema"], schema, "kept");
+    let preview: Value =
+        app.get(&format!("/api/v1/resources/{id}/preview")).await.json().await.unwrap();
+    assert_eq!(preview["schema"], schema);
+
+    let mut bad = schema.clone();
+    bad["fields"][1]["name"] = json!("nom");
+    bad["fields"][2]["type"] = json!("money");
+    bad["fields"][3]["format"] = json!("%d");
+    let err = assert_error(
+        put_schema(&app, Some(&token), &id, &bad).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    let fields: Vec<&str> =
+        err["details"].as_array().unwrap().iter().map(|d| d["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, vec!["fields[1].name", "fields[2].type", "fields[3].format"]);
+    let mut short = schema.clone();
+    short["fields"].as_array_mut().unwrap().pop();
+    let err = assert_error(
+        put_schema(&app, Some(&token), &id, &short).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(err["details"][0]["field"], "fields", "one field per column");
+    let mut duplicate = schema.clone();
+    duplicate["fields"][1]["name"] = json!("code_insee");
+    let err = assert_error(
+        put_schema(&app, Some(&token), &id, &duplicate).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(err["details"][0]["field"], "fields[1].name");
+    assert_error(
+        put_schema(&app, Some(&token), &id, &json!({"fields": [{"name": "x"}]})).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+
+    let (other, _) = app.organiser("other-publisher@example.org").await;
+    assert_error(
+        put_schema(&app, Some(&other.access_token), &id, &schema).await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    )
+    .await;
+    assert_error(
+        put_schema(&app, None, &id, &schema).await,
+        StatusCode::UNAUTHORIZED,
+        "unauthenticated",
+    )
+    .await;
+    let link = app
+        .post_as(
+            "/api/v1/datasets/communes/resources/link",
+            &token,
+            &json!({"title": "Portail", "url": "https://data.example.org/communes.csv"}),
+        )
+        .await;
+    let link: Value = link.json().await.unwrap();
+    assert_error(
+        put_schema(&app, Some(&token), link["id"].as_str().unwrap(), &schema).await,
+        StatusCode::CONFLICT,
+        "not_tabular",
+    )
+    .await;
+    let unchanged: Value = app.get("/api/v1/datasets/communes").await.json().await.unwrap();
+    assert_eq!(unchanged["resources"][0]["schema"], schema, "refused edits change nothing");
+}
+
+#[tokio::test]
+async fn the_resource_schema_migration_rolls_back_and_forward() {
+    use hackops_migrations::{Migrator, MigratorTrait};
+    let app = spawn_app().await;
+    let token = publisher(&app).await;
+    dataset(&app, &token, "Communes", "etalab-2.0").await;
+    upload(&app, &token, "communes", "communes.csv", communes_csv(3)).await;
+    roll_back_before(&app, "m0010_resource_schema").await;
+    assert_eq!(app.count("resources").await, 1, "the resources stay, without their schema");
+    Migrator::up(&app.db, None).await.expect("m0010 up again");
+    let shown: Value = app.get("/api/v1/datasets/communes").await.json().await.unwrap();
+    assert!(shown["resources"][0].get("schema").is_none(), "{shown}");
+    let again: Value = upload(&app, &token, "communes", "communes.csv", communes_csv(3))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(again["schema"]["fields"][2]["type"], "integer");
+}
+
+/// The real binary, stopped when dropped (its memory is measured from `/proc/<pid>/status`).
+struct Server {
+    child: std::process::Child,
+    address: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_server(data_dir: &std::path::Path) -> Server {
+    use std::io::{BufRead, BufReader};
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_hackops"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--jwt-secret", TEST_SECRET, "--data-dir"])
+        .arg(data_dir)
+        .env_remove("HACKOPS_DATABASE_URL")
+        .env_remove("HACKOPS_REDIS_URL")
+        .env_remove("HACKOPS_STORAGE_URL")
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let port = first.rsplit("port ").next().unwrap().trim_end_matches(')').to_owned();
+    Server { child, address: format!("http://127.0.0.1:{port}") }
+}
+
+/// A figure of `/proc/<pid>/status` (`VmRSS`, `VmHWM`), in bytes.
+fn memory(pid: u32, field: &str) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let line = status.lines().find(|l| l.starts_with(&format!("{field}:"))).unwrap();
+    let kib: u64 = line.split_whitespace().nth(1).unwrap().parse().unwrap();
+    kib * 1024
+}
+
+/// Downloads stream from storage: 50 clients reading an 8 MiB file slowly, all at once, do not
+/// make the server hold the file 50 times (400 MiB); each gets every byte.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fifty_slow_downloads_keep_the_server_memory_flat() {
+    const SIZE: usize = 8 * 1024 * 1024;
+    const CLIENTS: usize = 50;
+    // Generous: buffering the file per download would cost 400 MiB.
+    const BOUND: u64 = 128 * 1024 * 1024;
+    let dir = tempfile::tempdir().unwrap();
+    let server = start_server(dir.path());
+    let pid = server.child.id();
+    let client = reqwest::Client::new();
+    let url = |path: &str| format!("{}{path}", server.address);
+    let post = |path: &str, token: Option<&str>, body: Value| {
+        let mut request = client.post(url(path)).json(&body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send()
+    };
+    let account: Value = post(
+        "/api/v1/auth/register",
+        None,
+        json!({"email": "memory@example.org", "password": PASSWORD, "display_name": "Memory"}),
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    let token = account["access_token"].as_str().unwrap().to_owned();
+    let org = post("/api/v1/organisations", Some(&token), json!({"name": "Ville de Valmont"}))
+        .await
+        .unwrap();
+    assert_eq!(org.status(), StatusCode::CREATED);
+    let d = post(
+        "/api/v1/datasets",
+        Some(&token),
+        json!({"title": "Orthophotos", "licence_id": "etalab-2.0"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(d.status(), StatusCode::CREATED);
+    let file: Vec<u8> = (0..SIZE).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    let sha256 = hex::encode(Sha256::digest(&file));
+    let resource: Value = client
+        .post(url("/api/v1/datasets/orthophotos/resources?title=Dalles&filename=dalles.bin"))
+        .bearer_auth(&token)
+        .body(file.clone())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(resource["sha256"], sha256.as_str());
+    let download = url(&path_of(resource["url"].as_str().unwrap()));
+    // Settle, then measure.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let before = memory(pid, "VmRSS");
+
+    let file = std::sync::Arc::new(file);
+    let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(CLIENTS + 1));
+    let readers: Vec<_> = (0..CLIENTS)
+        .map(|n| {
+            let (client, download, file, barrier) =
+                (client.clone(), download.clone(), file.clone(), barrier.clone());
+            tokio::spawn(async move {
+                use futures_util::StreamExt;
+                let response = client.get(&download).send().await.unwrap();
+                assert_eq!(response.status(), StatusCode::OK);
+                let etag = header(response.headers(), "etag");
+                // Every download has started before anyone reads on.
+                barrier.wait().await;
+                let mut body = response.bytes_stream();
+                let (mut at, mut hasher) = (0usize, Sha256::new());
+                while let Some(chunk) = body.next().await {
+                    let chunk = chunk.unwrap();
+                    assert!(chunk[..] == file[at..at + chunk.len()], "client {n}: bytes at {at}");
+                    if n == 0 {
+                        hasher.update(&chunk);
+                    }
+                    at += chunk.len();
+                    tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+                }
+                assert_eq!(at, file.len(), "client {n}: every byte");
+                (n == 0).then(|| (hex::encode(hasher.finalize()), etag))
+            })
+        })
+        .collect();
+    barrier.wait().await;
+    let mut during = 0;
+    while !readers.iter().all(|r| r.is_finished()) {
+        during = during.max(memory(pid, "VmRSS"));
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    for reader in readers {
+        if let Some((hash, etag)) = reader.await.unwrap() {
+            assert_eq!(hash, sha256, "the downloaded file's SHA-256");
+            assert_eq!(etag, format!("\"{sha256}\""));
+        }
+    }
+    let peak = memory(pid, "VmHWM");
+    let growth = peak.saturating_sub(before);
+    assert!(
+        growth < BOUND,
+        "{CLIENTS} downloads of {SIZE} bytes grew the server from {before} to a peak of {peak} bytes \
+         (highest sample while reading: {during}); the bound is {BOUND}"
+    );
+}
+
+/// JSON-LD expansion, by hand, for what our documents use: a flat `@context` of prefixes and
+/// typed terms (`{"@type": "xsd:dateTime"}`), `@id`, `@type`, nested nodes and arrays. Every
+/// key, type and IRI must expand to an absolute IRI: a term the context does not define would
+/// be silently dropped by a JSON-LD processor, so here it is an error.
+mod jsonld {
+    use serde_json::{Map, Value};
+    use std::collections::BTreeMap;
+
+    pub const DCAT: &str = "http://www.w3.org/ns/dcat#";
+    pub const DCT: &str = "http://purl.org/dc/terms/";
+    pub const FOAF: &str = "http://xmlns.com/foaf/0.1/";
+    pub const XSD: &str = "http://www.w3.org/2001/XMLSchema#";
+
+    #[derive(Debug, Clone)]
+    pub enum Object {
+        Node(Node),
+        Literal { value: Value, datatype: Option<String> },
+    }
+
+    #[derive(Debug, Clone, Default)]
+    pub struct Node {
+        pub id: Option<String>,
+        pub types: Vec<String>,
+        pub properties: BTreeMap<String, Vec<Object>>,
+    }
+
+    impl Node {
+        pub fn values(&self, property: &str) -> &[Object] {
+            self.properties.get(property).map(Vec::as_slice).unwrap_or_default()
+        }
+
+        pub fn nodes(&self, property: &str) -> Vec<&Node> {
+            self.values(property)
+                .iter()
+                .filter_map(|o| match o {
+                    Object::Node(n) => Some(n),
+                    Object::Literal { .. } => None,
+                })
+                .collect()
+        }
+
+        pub fn has_type(&self, iri: &str) -> bool {
+            self.types.iter().any(|t| t == iri)
+        }
+    }
+
+    pub struct Context {
+        prefixes: BTreeMap<String, String>,
+        coercions: BTreeMap<String, String>,
+    }
+
+    impl Context {
+        pub fn of(document: &Value) -> Context {
+            let mut context = Context { prefixes: BTreeMap::new(), coercions: BTreeMap::new() };
+            let definitions = document["@context"].as_object().expect("an inline @context");
+            for (term, definition) in definitions {
+                match definition {
+                    Value::String(iri) => {
+                        context.prefixes.insert(term.clone(), iri.clone());
+                    }
+                    Value::Object(d) => {
+                        let datatype = d["@type"].as_str().expect("a typed term");
+                        context.coercions.insert(term.clone(), datatype.to_owned());
+                    }
+                    other => panic!("unexpected definition of {term}: {other}"),
+                }
+            }
+            context
+        }
+
+        /// A compact IRI (`dct:title`) or an absolute one, expanded; `None` for anything else.
+        pub fn iri(&self, value: &str) -> Option<String> {
+            if value.starts_with("http://")
+                || value.starts_with("https://")
+                || value.starts_with("mailto:")
+            {
+                return Some(value.to_owned());
+            }
+            let (prefix, suffix) = value.split_once(':')?;
+            self.prefixes.get(prefix).map(|iri| format!("{iri}{suffix}"))
+        }
+
+        pub fn expand(&self, node: &Map<String, Value>, errors: &mut Vec<String>) -> Node {
+            let mut out = Node::default();
+            for (key, value) in node {
+                match key.as_str() {
+                    "@context" => {}
+                    "@id" => out.id = value.as_str().and_then(|v| self.iri(v)),
+                    "@type" => {
+                        let types =
+                            value.as_array().cloned().unwrap_or_else(|| vec![value.clone()]);
+                        for t in types {
+                            match t.as_str().and_then(|t| self.iri(t)) {
+                                Some(iri) => out.types.push(iri),
+                                None => errors.push(format!("type {t} is not an IRI")),
+                            }
+                        }
+                    }
+                    term => {
+                        let Some(property) = self.iri(term) else {
+                            errors.push(format!("term {term} is not defined"));
+                            continue;
+                        };
+                        let datatype = self.coercions.get(term).and_then(|t| self.iri(t));
+                        let values =
+                            value.as_array().cloned().unwrap_or_else(|| vec![value.clone()]);
+                        let objects = values
+                            .iter()
+                            .map(|v| match v {
+                                Value::Object(inner) => {
+                                    let node = self.expand(inner, errors);
+                                    if inner.contains_key("@id") && node.id.is_none() {
+                                        errors.push(format!(
+                                            "{term}: {} is not an IRI",
+                                            inner["@id"]
+                                        ));
+                                    }
+                                    Object::Node(node)
+                                }
+                                literal => Object::Literal {
+                                    value: literal.clone(),
+                                    datatype: datatype.clone(),
+                                },
+                            })
+                            .collect();
+                        out.properties.insert(property, objects);
+                    }
+                }
+            }
+            out
+        }
+    }
+
+    /// The expanded top node of a document, and what did not expand.
+    pub fn expand(document: &Value) -> (Node, Vec<String>) {
+        let context = Context::of(document);
+        let mut errors = Vec::new();
+        let node = context.expand(document.as_object().expect("a node"), &mut errors);
+        (node, errors)
+    }
+}
+
+/// DCAT-AP 3: the catalogue's and the datasets' mandatory properties, the distributions'
+/// mandatory `dcat:accessURL`, and the shape of every recommended property we emit (literals
+/// where DCAT-AP wants literals, resources where it wants resources, typed dates and sizes).
+fn check_dcat_dataset(d: &jsonld::Node, problems: &mut Vec<String>) {
+    use jsonld::{Object, DCAT, DCT, FOAF, XSD};
+    let name = d.id.clone().unwrap_or_default();
+    let mut need = |ok: bool, what: &str| {
+        if !ok {
+            problems.push(format!("{name}: {what}"));
+        }
+    };
+    let literal = |o: &Object| matches!(o, Object::Literal { value: serde_json::Value::String(s), .. } if !s.is_empty());
+    let typed = |o: &Object, t: &str| matches!(o, Object::Literal { datatype: Some(dt), .. } if dt == &format!("{XSD}{t}"));
+    let iri = |o: &Object| matches!(o, Object::Node(n) if n.id.is_some());
+    need(d.has_type(&format!("{DCAT}Dataset")), "a dcat:Dataset");
+    need(d.id.is_some(), "an IRI");
+    // Mandatory.
+    for p in ["title", "description"] {
+        let values = d.values(&format!("{DCT}{p}"));
+        need(!values.is_empty() && values.iter().all(literal), &format!("dct:{p} literal"));
+    }
+    // Recommended, as we emit them.
+    let publisher = d.nodes(&format!("{DCT}publisher"));
+    need(
+        publisher.len() == 1
+            && publisher[0].id.is_some()
+            && publisher[0].has_type(&format!("{FOAF}Agent"))
+            && publisher[0].values(&format!("{FOAF}name")).iter().all(literal),
+        "dct:publisher a foaf:Agent with a foaf:name",
+    );
+    need(d.values(&format!("{DCAT}keyword")).iter().all(literal), "dcat:keyword literals");
+    need(
+        d.nodes(&format!("{DCAT}theme")).len() == d.values(&format!("{DCAT}theme")).len()
+            && d.nodes(&format!("{DCAT}theme"))
+                .iter()
+                .all(|t| t.has_type("http://www.w3.org/2004/02/skos/core#Concept")),
+        "dcat:theme skos:Concepts",
+    );
+    for p in ["issued", "modified"] {
+        let values = d.values(&format!("{DCT}{p}"));
+        need(values.len() == 1 && typed(&values[0], "dateTime"), &format!("dct:{p} xsd:dateTime"));
+    }
+    need(d.values(&format!("{DCT}license")).iter().all(iri), "dct:license an IRI");
+    need(d.values(&format!("{DCAT}landingPage")).iter().all(iri), "dcat:landingPage an IRI");
+    need(
+        d.nodes(&format!("{DCT}spatial")).iter().all(|s| s.has_type(&format!("{DCT}Location"))),
+        "dct:spatial a dct:Location",
+    );
+    need(
+        d.nodes(&format!("{DCAT}contactPoint"))
+            .iter()
+            .all(|c| c.has_type("http://www.w3.org/2006/vcard/ns#Kind")),
+        "dcat:contactPoint a vcard:Kind",
+    );
+    need(
+        d.nodes(&format!("{DCT}accrualPeriodicity"))
+            .iter()
+            .all(|f| f.has_type(&format!("{DCT}Frequency"))),
+        "dct:accrualPeriodicity a dct:Frequency",
+    );
+    let distributions = d.nodes(&format!("{DCAT}distribution"));
+    need(
+        distributions.len() == d.values(&format!("{DCAT}distribution")).len(),
+        "distributions are nodes",
+    );
+    for r in distributions {
+        need(r.has_type(&format!("{DCAT}Distribution")), "a dcat:Distribution");
+        let access = r.values(&format!("{DCAT}accessURL"));
+        need(!access.is_empty() && access.iter().all(iri), "dcat:accessURL an IRI (mandatory)");
+        need(r.values(&format!("{DCAT}downloadURL")).iter().all(iri), "dcat:downloadURL an IRI");
+        need(r.values(&format!("{DCT}license")).iter().all(iri), "distribution dct:license an IRI");
+        need(
+            r.nodes(&format!("{DCAT}mediaType")).len()
+                == r.values(&format!("{DCAT}mediaType")).len()
+                && r.values(&format!("{DCAT}mediaType")).iter().all(iri),
+            "dcat:mediaType an IANA IRI",
+        );
+        need(
+            r.nodes(&format!("{DCT}format")).len() == r.values(&format!("{DCT}format")).len(),
+            "dct:format a resource",
+        );
+        let size = r.values(&format!("{DCAT}byteSize"));
+        need(
+            size.iter().all(|s| typed(s, "nonNegativeInteger")),
+            "dcat:byteSize xsd:nonNegativeInteger",
+        );
+        need(
+            r.values(&format!("{DCT}title")).iter().all(literal),
+            "distribution dct:title literal",
+        );
+        for checksum in r.nodes("http://spdx.org/rdf/terms#checksum") {
+            need(
+                checksum.values("http://spdx.org/rdf/terms#algorithm").iter().all(iri)
+                    && checksum
+                        .values("http://spdx.org/rdf/terms#checksumValue")
+                        .iter()
+                        .all(literal),
+                "spdx:checksum with an algorithm IRI and a value",
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_dcat_ap_documents_expand_to_the_mandatory_and_recommended_properties() {
+    use jsonld::{Object, DCAT, DCT, FOAF};
+    let app = spawn_app().await;
+    let token = publisher(&app).await;
+    let body = json!({"title": "Arrêts de bus", "description": "Les arrêts du réseau.", "licence_id": "ODbL-1.0",
+        "keywords": ["transport"], "themes": ["mobilité"], "spatial": "Dakar", "frequency": "monthly",
+        "contact_email": "data@dakar.example"});
+    assert_eq!(app.post_as("/api/v1/datasets", &token, &body).await.status(), StatusCode::CREATED);
+    upload(&app, &token, "arrets-de-bus", "arrets.csv", CSV.as_bytes().to_vec()).await;
+    let link =
+        json!({"title": "Portail", "url": "https://data.example.sn/arrets", "format": "API REST"});
+    app.post_as("/api/v1/datasets/arrets-de-bus/resources/link", &token, &link).await;
+    let other = json!({"title": "Qualité de l'eau", "licence_id": "etalab-2.0"});
+    app.post_as("/api/v1/datasets", &token, &other).await;
+
+    let catalog: Value = app.get("/catalog.jsonld").await.json().await.unwrap();
+    let (catalog, errors) = jsonld::expand(&catalog);
+    assert!(errors.is_empty(), "the catalogue does not expand: {errors:?}");
+    assert!(catalog.has_type(&format!("{DCAT}Catalog")));
+    let literal = |o: &[Object]| matches!(o, [Object::Literal { value: Value::String(s), .. }] if !s.is_empty());
+    assert!(literal(catalog.values(&format!("{DCT}title"))), "catalogue dct:title");
+    assert!(literal(catalog.values(&format!("{DCT}description"))), "catalogue dct:description");
+    let publisher = catalog.nodes(&format!("{DCT}publisher"));
+    assert!(
+        publisher.len() == 1
+            && publisher[0].has_type(&format!("{FOAF}Agent"))
+            && publisher[0].id.is_some(),
+        "catalogue dct:publisher"
+    );
+    assert!(catalog.nodes(&format!("{FOAF}homepage")).iter().all(|h| h.id.is_some()));
+    let datasets = catalog.nodes(&format!("{DCAT}dataset"));
+    assert_eq!(datasets.len(), 2);
+    let mut problems = Vec::new();
+    for d in &datasets {
+        check_dcat_dataset(d, &mut problems);
+    }
+
+    let one: Value = app.get("/dataset/arrets-de-bus.jsonld").await.json().await.unwrap();
+    let (one, errors) = jsonld::expand(&one);
+    assert!(errors.is_empty(), "the dataset does not expand: {errors:?}");
+    check_dcat_dataset(&one, &mut problems);
+    assert!(problems.is_empty(), "not DCAT-AP 3: {problems:#?}");
+
+    // What the check saw, so it cannot pass on an empty document.
+    let distributions = one.nodes(&format!("{DCAT}distribution"));
+    assert_eq!(distributions.len(), 2);
+    let file =
+        distributions.iter().find(|d| !d.values(&format!("{DCAT}downloadURL")).is_empty()).unwrap();
+    assert_eq!(
+        file.nodes(&format!("{DCAT}mediaType"))[0].id.as_deref(),
+        Some("https://www.iana.org/assignments/media-types/text/csv")
+    );
+    assert_eq!(
+        file.nodes(&format!("{DCT}format"))[0].id.as_deref(),
+        Some("http://publications.europa.eu/resource/authority/file-type/CSV")
+    );
+    assert_eq!(
+        one.nodes(&format!("{DCT}accrualPeriodicity"))[0].id.as_deref(),
+        Some("http://publications.europa.eu/resource/authority/frequency/MONTHLY")
+    );
+    assert_eq!(one.nodes(&format!("{DCAT}theme")).len(), 1);
+    assert_eq!(one.nodes(&format!("{DCAT}contactPoint")).len(), 1);
+    assert_eq!(
+        one.nodes(&format!("{DCT}license"))[0].id.as_deref(),
+        Some("https://opendatacommons.org/licenses/odbl/1-0/")
+    );
+}

@@ -386,11 +386,7 @@ async fn the_harvest_migration_rolls_back_and_forward() {
     let (token, org) = harvester(&app).await;
     let body = json!({"organisation": org, "url": "https://x.example/", "content": DCAT_US});
     assert_eq!(counts(&report(&app, &token, &body).await), (2, 0, 1));
-    // Roll back to just before the harvest migration (and whatever came after it).
-    let all = Migrator::migrations();
-    let harvest = all.iter().position(|m| m.name() == "m0009_harvest").expect("m0009_harvest");
-    let steps = u32::try_from(all.len() - harvest).expect("a few migrations");
-    Migrator::down(&app.db, Some(steps)).await.expect("m0009 down");
+    roll_back_before(&app, "m0009_harvest").await;
     assert_eq!(app.count("datasets").await, 2, "the datasets stay, without their source");
     Migrator::up(&app.db, None).await.expect("m0009 up again");
     // Their source was forgotten: the same harvest now creates new datasets.

@@ -1,7 +1,7 @@
 //! `spawn_app()`: a fresh server and a fresh database for every test.
 
 use hackops_server::app::Application;
-use hackops_server::config::{Config, ServeArgs, StorageArgs};
+use hackops_server::config::{Config, FileStoreArgs, ServeArgs, StorageArgs};
 use reqwest::header::HeaderMap;
 use reqwest::{Client, Response, StatusCode};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
@@ -95,6 +95,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     };
     let args = ServeArgs {
         storage: StorageArgs { data_dir: data_dir.path().to_owned(), database_url },
+        files: FileStoreArgs::default(),
         addr: "127.0.0.1:0".parse().expect("addr"),
         redis_url: options.redis.then(redis_url),
         public_url: None,
@@ -303,4 +304,13 @@ pub async fn demo(app: &TestApp) -> (String, String) {
     let id = list["items"][0]["id"].as_str().unwrap().to_owned();
     let token = session(app.login("organiser@demo.test", "demo-password").await).await.access_token;
     (id, token)
+}
+
+/// Rolls the schema back to just before migration `name` (and whatever came after it).
+pub async fn roll_back_before(app: &TestApp, name: &str) {
+    use hackops_migrations::{Migrator, MigratorTrait};
+    let all = Migrator::migrations();
+    let at = all.iter().position(|m| m.name() == name).expect("a known migration");
+    let steps = u32::try_from(all.len() - at).expect("a few migrations");
+    Migrator::down(&app.db, Some(steps)).await.expect("migrations down");
 }

@@ -23,6 +23,7 @@ async fn readiness_fails_when_redis_is_unreachable() {
             data_dir: dir.path().to_owned(),
             database_url: None,
         },
+        files: hackops_server::config::FileStoreArgs::default(),
         addr: "127.0.0.1:0".parse().unwrap(),
         redis_url: Some("redis://127.0.0.1:1".into()),
         public_url: None,
@@ -78,8 +79,25 @@ async fn the_openapi_document_is_served_and_covers_the_api() {
         "/api/v1/me",
         "/api/v1/events",
         "/api/v1/events/{id}",
+        "/api/v1/resources/{id}/preview",
+        "/api/v1/resources/{id}/schema",
     ] {
         assert!(doc["paths"].get(path).is_some(), "{path} missing");
+    }
+    for path in [
+        "/api/3/action/package_list",
+        "/api/3/action/package_show",
+        "/api/3/action/package_search",
+        "/api/3/action/organization_list",
+        "/api/3/action/organization_show",
+        "/api/3/action/resource_show",
+        "/api/3/action/license_list",
+        "/api/3/action/status_show",
+        "/catalog.jsonld",
+        "/dataset/{name}.jsonld",
+        "/dataset/{name}/datapackage.json",
+    ] {
+        assert_eq!(doc["paths"][path]["get"]["tags"][0], "standards", "{path}");
     }
     assert!(doc["components"]["schemas"].get("ErrorBody").is_some());
 }

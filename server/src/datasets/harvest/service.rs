@@ -191,5 +191,7 @@ fn resource(dataset_id: Uuid, link: Link) -> NewResource {
         sha256: None,
         storage_key: None,
         remote_url: Some(link.url),
+        table_schema: None,
+        dialect: None,
     }
 }

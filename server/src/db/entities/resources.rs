@@ -14,6 +14,10 @@ pub struct Model {
     /// Key in the object store; `None` for remote links.
     pub storage_key: Option<String>,
     pub remote_url: Option<String>,
+    /// The Frictionless Table Schema of a CSV/TSV file, as JSON.
+    pub table_schema: Option<String>,
+    /// The CSV dialect (`{"delimiter": ";"}`), as JSON.
+    pub dialect: Option<String>,
     pub created_at: TimeDateTimeWithTimeZone,
 }
 
