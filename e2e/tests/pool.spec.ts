@@ -134,6 +134,24 @@ test('an organiser publishes a dataset and uploads a file with a progress bar', 
   expect(Number.parseFloat((await resource.getByTestId('resource-size').textContent())!)).toBeCloseTo(Number(kb), -1);
   await expect(upload.getByLabel('Title')).toHaveValue('');
 
+  // The CSV's first rows and its inferred column types; the publisher corrects one, and the
+  // correction is what a reload shows.
+  await resource.getByText('Preview the first rows and the columns').click();
+  const table = resource.getByTestId('preview-table');
+  await expect(table.locator('thead th')).toHaveCount(4);
+  await expect(table.locator('tbody tr')).toHaveCount(20);
+  await expect(table).toContainText('Arrêt 0');
+  const schema = resource.getByTestId('schema-form');
+  await expect(schema.getByLabel('ligne')).toHaveValue('integer');
+  await expect(schema.getByLabel('latitude')).toHaveValue('number');
+  await schema.getByLabel('ligne').selectOption('string');
+  await schema.getByRole('button', { name: "Save the columns' types" }).click();
+  await expect(schema.getByRole('button', { name: "Save the columns' types" })).toBeEnabled();
+  await organiser.reload();
+  await organiser.getByTestId('resource').getByText('Preview the first rows and the columns').click();
+  await expect(organiser.getByTestId('schema-form').getByLabel('ligne')).toHaveValue('string');
+  await organiser.screenshot({ path: `${ARTIFACTS}/pool-preview.png`, fullPage: true });
+
   // A remote link, refused without an address first.
   const link = organiser.getByTestId('link-form');
   await link.getByLabel('Title').fill('Portail de la ville');

@@ -2,8 +2,10 @@
 //!
 //! Bodies are `serde_json::Value`s (see `ops`): no DTO gets a serialiser of its own.
 
-use super::{encode, get, parse, post, url, ApiError};
-use hackops_shared::datasets::{DatasetDto, DatasetList, HarvestReport, ResourceDto};
+use super::{encode, get, parse, post, url, write, ApiError, Verb};
+use hackops_shared::datasets::{
+    DatasetDto, DatasetList, HarvestReport, ResourceDto, ResourcePreview, TableSchema,
+};
 use hackops_shared::error::ErrorBody;
 use hackops_shared::lang::Lang;
 use serde_json::Value;
@@ -93,4 +95,20 @@ pub async fn upload(
             None => Err(ApiError::Unexpected { status }),
         },
     }
+}
+
+/// The first rows of a CSV or TSV resource, with its Table Schema.
+pub async fn preview(resource: uuid::Uuid, lang: Lang) -> Result<ResourcePreview, ApiError> {
+    get(&format!("/resources/{resource}/preview"), lang, None).await
+}
+
+/// Replaces a resource's Table Schema (its publishers).
+pub async fn save_schema(
+    resource: uuid::Uuid,
+    schema: &TableSchema,
+    lang: Lang,
+    token: String,
+) -> Result<ResourceDto, ApiError> {
+    write(Verb::Put, &format!("/resources/{resource}/schema"), Some(schema), lang, Some(&token))
+        .await
 }

@@ -129,7 +129,7 @@ fn DatasetView(dataset: DatasetDto, publishes: Signal<bool>) -> impl IntoView {
         } else {
             view! {
                 <ul class="resource-list" data-testid="resource-list">
-                    {items.into_iter().map(|r| view! { <ResourceItem resource=r /> }).collect_view()}
+                    {items.into_iter().map(|r| view! { <ResourceItem resource=r publishes /> }).collect_view()}
                 </ul>
             }
             .into_any()
@@ -207,8 +207,9 @@ fn DatasetView(dataset: DatasetDto, publishes: Signal<bool>) -> impl IntoView {
 }
 
 #[component]
-fn ResourceItem(resource: ResourceDto) -> impl IntoView {
+fn ResourceItem(resource: ResourceDto, publishes: Signal<bool>) -> impl IntoView {
     let i18n = use_i18n();
+    let tabular = resource.schema.is_some();
     let ResourceDto { id, title, format, size, sha256, url, remote, .. } = resource;
     // Our own files through this origin's path (the DTO's URL names the public address).
     let href = if remote { url } else { format!("/api/v1/resources/{id}/download") };
@@ -224,6 +225,7 @@ fn ResourceItem(resource: ResourceDto) -> impl IntoView {
                 {sha256.map(|hash| view! {
                     <p class="resource-hash"><abbr>"SHA-256"</abbr> " " <code>{hash}</code></p>
                 })}
+                {tabular.then(|| view! { <Preview id publishes /> })}
             </div>
             <a class="btn btn-secondary btn-small" href=href rel="external">
                 {tr(if remote { |t: &Texts| t.pool.open_link } else { |t: &Texts| t.pool.download })}
@@ -381,4 +383,133 @@ fn LinkForm(name: String, resources: RwSignal<Vec<ResourceDto>>) -> impl IntoVie
             </form>
         </section>
     }
+}
+
+/// A CSV's first rows and its columns' types, loaded when the reader opens it; publishers
+/// correct the inferred types.
+#[component]
+fn Preview(id: uuid::Uuid, publishes: Signal<bool>) -> impl IntoView {
+    let i18n = use_i18n();
+    let opened = RwSignal::new(false);
+    let preview = LocalResource::new(move || {
+        let opened = opened.get();
+        let lang = i18n.lang_untracked();
+        async move {
+            if !opened {
+                return None;
+            }
+            Some(api::pool::preview(id, lang).await)
+        }
+    });
+    let body = move || match preview.get() {
+        None | Some(None) => ().into_any(),
+        Some(Some(Err(error))) => {
+            view! { <LoadError error retry=Callback::new(move |()| preview.refetch()) /> }
+                .into_any()
+        }
+        Some(Some(Ok(p))) => {
+            let schema = p.schema.clone();
+            view! {
+                {(!p.warnings.is_empty()).then(|| view! { <p class="muted">{tr(|t| t.pool.preview_warning)}</p> })}
+                <div class="table-wrap">
+                    <table class="data-table preview-table" data-testid="preview-table">
+                        <thead>
+                            <tr>{p.columns.iter().map(|c| view! { <th scope="col">{c.clone()}</th> }).collect_view()}</tr>
+                        </thead>
+                        <tbody>
+                            {p.rows.into_iter().map(|row| view! {
+                                <tr>{row.into_iter().map(|cell| view! { <td>{cell}</td> }).collect_view()}</tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+                {schema.map(|schema| view! { <SchemaEditor id schema publishes /> })}
+            }
+            .into_any()
+        }
+    };
+    view! {
+        <details class="preview" on:toggle=move |_| opened.set(true)>
+            <summary>{tr(|t| t.pool.preview_summary)}</summary>
+            {dynamic(body)}
+        </details>
+    }
+}
+
+/// The inferred Table Schema, column by column; its publishers change the types.
+#[component]
+fn SchemaEditor(
+    id: uuid::Uuid,
+    schema: hackops_shared::datasets::TableSchema,
+    publishes: Signal<bool>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let announcer = use_announcer();
+    let form = FormState::new();
+    let types: Vec<RwSignal<String>> =
+        schema.fields.iter().map(|f| RwSignal::new(f.field_type.clone())).collect();
+    let fields = schema.fields.clone();
+    let chosen = types.clone();
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if !form.begin() {
+            return;
+        }
+        let mut edited = schema.clone();
+        for (field, ty) in edited.fields.iter_mut().zip(&chosen) {
+            let ty = ty.get_untracked();
+            if ty != field.field_type {
+                // A pattern or a decimal mark made for the old type may not suit the new one.
+                field.format = None;
+                field.decimal_char = None;
+                field.group_char = None;
+            }
+            field.field_type = ty;
+        }
+        let lang = i18n.lang_untracked();
+        form.send(
+            session,
+            move |token| {
+                let edited = edited.clone();
+                async move { api::pool::save_schema(id, &edited, lang, token).await }
+            },
+            move |_| announcer.say(i18n.texts_untracked().setup.saved),
+        );
+    };
+    view! {
+        <form class="form schema-form" novalidate=true on:submit=save data-testid="schema-form">
+            <h4>{tr(|t| t.pool.columns_heading)}</h4>
+            <FormBanner form />
+            <ul class="schema-fields">
+                {fields
+                    .into_iter()
+                    .zip(types)
+                    .enumerate()
+                    .map(|(i, (field, ty))| {
+                        let select_id = format!("schema-{id}-{i}");
+                        view! {
+                            <li>
+                                <label for=select_id.clone()><code>{field.name.clone()}</code></label>
+                                <select id=select_id bind:value=ty disabled=move || !publishes.get()>
+                                    {hackops_shared::datasets::FIELD_TYPES
+                                        .iter()
+                                        .map(|t| view! { <option value=*t>{move || type_label(i18n.t(), t)}</option> })
+                                        .collect_view()}
+                                </select>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+            {move || publishes.get().then(|| view! {
+                <SubmitButton form label=|t| t.pool.save_columns pending_label=|t| t.ops.sending />
+            })}
+        </form>
+    }
+}
+
+/// A Table Schema type in the reader's words (the rare ones keep their standard name).
+fn type_label(t: &Texts, ty: &'static str) -> &'static str {
+    t.pool.field_types.iter().find(|(k, _)| *k == ty).map_or(ty, |(_, words)| words)
 }
