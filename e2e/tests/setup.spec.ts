@@ -86,6 +86,16 @@ test('an organiser creates an event and a challenge, then opens moderated regist
   await expect(spectator.getByTestId('agenda')).toContainText('Lancement officiel');
   await expect(spectator.locator('.facts')).toContainText('Online');
 
+  // Hacking is scheduled to start by itself: the spectator's countdown appears live.
+  await expect(spectator.getByTestId('countdown')).toHaveCount(0);
+  const schedule = organiser.getByTestId('schedule-form');
+  await schedule.getByLabel('Move to').selectOption('hacking');
+  await schedule.getByLabel('At').fill('2027-04-10T09:00');
+  await schedule.getByRole('button', { name: 'Schedule' }).click();
+  await expect(organiser.getByTestId('schedule-list')).toContainText('Hacking');
+  await expect(organiser.getByTestId('schedule-list')).toContainText('09:00');
+  await expect(spectator.getByTestId('countdown')).toContainText('Hacking starts in');
+
   // A newcomer registers and waits for approval.
   const participant = await newcomer(browser, 'Ndeye Fall');
   await participant.goto(spectator.url());

@@ -5,7 +5,9 @@
 
 use super::{get, post, write, write_empty, ApiError, Verb};
 use hackops_shared::dashboard::MyEventList;
-use hackops_shared::events::{AgendaItemDto, ChallengeDto, EventDto};
+use hackops_shared::events::{
+    AgendaItemDto, ChallengeDto, EventDto, ScheduledTransitionDto, ScheduledTransitionList,
+};
 use hackops_shared::ids::{ChallengeId, EventId};
 use hackops_shared::lang::Lang;
 use hackops_shared::organisations::{OrganisationDto, OrganisationList};
@@ -143,4 +145,32 @@ pub async fn my_organisations(lang: Lang, token: String) -> Result<Vec<Organisat
     let me = super::auth::me(lang, &token).await?;
     let all = organisations(lang).await?;
     Ok(all.items.into_iter().filter(|o| me.organisations.contains(&o.id)).collect())
+}
+
+/// Scheduled phase changes, pending and past.
+pub async fn transitions(
+    event: EventId,
+    lang: Lang,
+    token: String,
+) -> Result<ScheduledTransitionList, ApiError> {
+    get(&path(event, "transitions"), lang, Some(&token)).await
+}
+
+pub async fn schedule(
+    event: EventId,
+    body: &Value,
+    lang: Lang,
+    token: String,
+) -> Result<ScheduledTransitionDto, ApiError> {
+    post(&path(event, "transitions"), body, lang, Some(&token)).await
+}
+
+pub async fn cancel_transition(
+    event: EventId,
+    transition: impl Display,
+    lang: Lang,
+    token: String,
+) -> Result<(), ApiError> {
+    let path = path(event, &format!("transitions/{transition}"));
+    write_empty::<Value>(Verb::Delete, &path, None, lang, Some(&token)).await
 }

@@ -71,6 +71,14 @@ pub struct SetupTexts {
     pub sign_in_first: &'static str,
     pub latest_announcement: &'static str,
     pub open_event: &'static str,
+
+    pub schedule_heading: &'static str,
+    pub schedule_lead: &'static str,
+    pub no_schedule: &'static str,
+    pub schedule_phase: &'static str,
+    pub choose_phase: &'static str,
+    pub schedule_at: &'static str,
+    pub schedule_submit: &'static str,
 }
 
 pub static EN: SetupTexts = SetupTexts {
@@ -146,6 +154,14 @@ pub static EN: SetupTexts = SetupTexts {
     sign_in_first: "Sign in to see your events.",
     latest_announcement: "Latest announcement",
     open_event: "Open the event page",
+
+    schedule_heading: "Scheduled changes",
+    schedule_lead: "The event moves to these phases by itself at the set time; everyone sees the countdown.",
+    no_schedule: "Nothing scheduled.",
+    schedule_phase: "Move to",
+    choose_phase: "Choose a phase",
+    schedule_at: "At",
+    schedule_submit: "Schedule",
 };
 
 pub static FR: SetupTexts = SetupTexts {
@@ -221,4 +237,12 @@ pub static FR: SetupTexts = SetupTexts {
     sign_in_first: "Connectez-vous pour voir vos événements.",
     latest_announcement: "Dernière annonce",
     open_event: "Ouvrir la page de l'événement",
+
+    schedule_heading: "Changements programmés",
+    schedule_lead: "L'événement passe de lui-même à ces phases à l'heure dite\u{a0}; tout le monde voit le compte à rebours.",
+    no_schedule: "Rien de programmé.",
+    schedule_phase: "Passer à",
+    choose_phase: "Choisissez une phase",
+    schedule_at: "À",
+    schedule_submit: "Programmer",
 };

@@ -9,7 +9,9 @@ use crate::i18n::{tr, use_i18n, Texts};
 use crate::pages::event_ops::{News, Ops};
 use crate::pages::handout::DatasetsSetup;
 use crate::pages::not_found::NotFound;
-use crate::pages::setup::{AgendaSetup, ChallengesSetup, EventSetup, RegistrationsSetup};
+use crate::pages::setup::{
+    AgendaSetup, ChallengesSetup, EventSetup, RegistrationsSetup, ScheduleSetup,
+};
 use crate::realtime::use_topic;
 use crate::session::use_session;
 use hackops_shared::announcements::{Audience, CreateAnnouncementRequest};
@@ -149,6 +151,7 @@ fn ControlRoom(
                     </div>
                     <div class="control-side">
                         <PhaseControl ops />
+                        <ScheduleSetup ops />
                         <section class="panel" aria-labelledby="exports-heading">
                             <h2 id="exports-heading">{tr(|t| t.ops.exports_heading)}</h2>
                             <p class="muted">{tr(|t| t.ops.exports_lead)}</p>

@@ -13,7 +13,7 @@ use crate::pages::event_ops::Ops;
 use crate::session::use_session;
 use hackops_shared::error::FieldCode;
 use hackops_shared::events::{
-    AgendaItemRequest, AgendaKind, ChallengeDto, ChallengeRequest, CreateEventRequest,
+    AgendaItemRequest, AgendaKind, ChallengeDto, ChallengeRequest, CreateEventRequest, EventPhase,
 };
 use hackops_shared::ids::ChallengeId;
 use hackops_shared::registrations::{EventSettings, RegistrationDto, RegistrationStatus};
@@ -728,5 +728,127 @@ pub fn RegistrationsSetup(ops: Ops) -> impl IntoView {
     view! {
         <FormBanner form />
         <div class="setup-stack">{dynamic(lists)}</div>
+    }
+}
+
+/// Phase changes that happen by themselves at a set time (on the server's clock, once, even
+/// with several servers): the pending ones, each cancellable, and a form to add one.
+#[component]
+pub fn ScheduleSetup(ops: Ops) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let announcer = use_announcer();
+    let form = FormState::new();
+    let phase = RwSignal::new(String::new());
+    let at = RwSignal::new(String::new());
+    let transitions = LocalResource::new(move || {
+        ops.changed.track();
+        let lang = i18n.lang_untracked();
+        async move { session.authorized(|token| api::manage::transitions(ops.id, lang, token)).await }
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if !form.begin() {
+            return;
+        }
+        let mut issues = Issues::default();
+        let timezone = ops.event.with_untracked(|e| e.timezone.clone());
+        let when = wall_date(&mut issues, "at", &at.get_untracked(), &timezone, true);
+        let target = EventPhase::parse(&phase.get_untracked());
+        if target.is_none() {
+            issues.push("phase", FieldCode::Required);
+        }
+        let (Some(when), Some(target)) = (when, target) else { return form.refuse(issues) };
+        let body = json!({ "phase": target.as_str(), "at": rfc3339(when) });
+        let lang = i18n.lang_untracked();
+        form.send(
+            session,
+            move |token| {
+                let body = body.clone();
+                async move { api::manage::schedule(ops.id, &body, lang, token).await }
+            },
+            move |_| {
+                at.set(String::new());
+                transitions.refetch();
+                announcer.say(i18n.texts_untracked().setup.saved);
+            },
+        );
+    };
+    let cancel = move |id: String| {
+        if !form.begin() {
+            return;
+        }
+        let lang = i18n.lang_untracked();
+        form.send(
+            session,
+            move |token| {
+                let id = id.clone();
+                async move { api::manage::cancel_transition(ops.id, id, lang, token).await }
+            },
+            move |()| {
+                transitions.refetch();
+                announcer.say(i18n.texts_untracked().setup.deleted);
+            },
+        );
+    };
+    let list = move || {
+        let pending: Vec<_> = transitions
+            .get()
+            .and_then(Result::ok)
+            .map(|l| l.items.into_iter().filter(|t| t.fired_at.is_none()).collect())
+            .unwrap_or_default();
+        if pending.is_empty() {
+            return view! { <p class="muted">{tr(|t| t.setup.no_schedule)}</p> }.into_any();
+        }
+        let locale = i18n.t().locale;
+        let timezone = ops.event.with(|e| e.timezone.clone());
+        view! {
+            <ul class="setup-list" data-testid="schedule-list">
+                {pending
+                    .into_iter()
+                    .map(|t| {
+                        let when = date_range(t.at, t.at, locale, &timezone, Detail::DaysAndTimes);
+                        let id = t.id.to_string();
+                        let target = t.phase;
+                        view! {
+                            <li>
+                                <div>
+                                    <p class="setup-item-title">{move || target.label(i18n.lang())}</p>
+                                    <p class="muted">{when}</p>
+                                </div>
+                                <button type="button" class="btn btn-ghost btn-small" disabled=move || form.is_pending()
+                                    on:click=move |_| cancel(id.clone())>{tr(|t| t.ops.cancel)}</button>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        }
+        .into_any()
+    };
+    let options = move || {
+        let now = ops.event.with(|e| e.phase);
+        EventPhase::ALL
+            .into_iter()
+            .filter(|p| *p > now)
+            .map(|p| view! { <option value=p.as_str()>{move || p.label(i18n.lang())}</option> })
+            .collect_view()
+    };
+    view! {
+        <section class="panel" aria-labelledby="schedule-heading">
+            <h2 id="schedule-heading">{tr(|t| t.setup.schedule_heading)}</h2>
+            <p class="muted">{tr(|t| t.setup.schedule_lead)}</p>
+            {dynamic(list)}
+            <FormBanner form />
+            <form class="form" novalidate=true on:submit=submit data-testid="schedule-form">
+                <SelectField form name="phase" label=|t| t.setup.schedule_phase value=phase>
+                    <option value="">{tr(|t| t.setup.choose_phase)}</option>
+                    {options}
+                </SelectField>
+                <TextField form name="at" label=|t| t.setup.schedule_at hint=|t| t.setup.local_time_hint
+                    input_type="datetime-local" autocomplete="off" value=at />
+                <SubmitButton form label=|t| t.setup.schedule_submit pending_label=|t| t.ops.sending />
+            </form>
+        </section>
     }
 }
