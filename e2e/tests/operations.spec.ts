@@ -138,17 +138,37 @@ test('a spectator sees the organiser’s announcement appear, then the event mov
   await expect(datasets).toContainText('Stations du BRT de Dakar');
   await expect(datasets).not.toContainText('Horaires du TER');
 
-  // The organiser attaches one more dataset to her challenge, under embargo too.
+  // The organiser publishes a new dataset in the pool, uploads its CSV (the progress bar reaches
+  // 100 %), then attaches it to her challenge under embargo.
+  const published = `Fréquentation des lignes ${unique()}`;
+  const pool = await organiser.context().newPage();
+  await pool.goto('/datasets/new');
+  const publish = pool.getByTestId('new-dataset-form');
+  await publish.getByLabel('Title').fill(published);
+  await publish.getByLabel('Description').fill('Montées par ligne et par jour (données synthétiques).');
+  await publish.getByLabel('Licence').selectOption('CC-BY-4.0');
+  await publish.getByRole('button', { name: 'Publish the dataset' }).click();
+  await expect(pool.getByRole('heading', { level: 1, name: published })).toBeVisible();
+  const upload = pool.getByTestId('upload-form');
+  const rows = ['ligne,jour,montees'];
+  for (let i = 0; i < 5000; i++) rows.push(`${i % 40},2026-11-${String((i % 28) + 1).padStart(2, '0')},${i * 7 % 900}`);
+  await upload.getByLabel('File').setInputFiles({ name: 'frequentation.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n')) });
+  await upload.getByLabel('Title').fill('Montées');
+  await upload.getByRole('button', { name: 'Upload the file' }).click();
+  await expect(upload.getByTestId('upload-progress').locator('progress')).toHaveAttribute('value', '100');
+  await expect(pool.getByTestId('resource')).toContainText('Montées');
+  await pool.close();
+
   await organiser.getByRole('link', { name: 'Datasets' }).click();
   const attach = organiser.getByTestId('attach-form');
   await attach.getByLabel('Challenge').selectOption({ label: 'Mobilité urbaine' });
-  await attach.getByLabel('Dataset').selectOption({ label: 'Bornes-fontaines de Dakar' });
+  await attach.getByLabel('Dataset').selectOption({ label: published });
   await expect(attach.getByLabel('Keep it under embargo until hacking starts')).toBeChecked();
   await attach.getByRole('button', { name: 'Attach' }).click();
   const attached = organiser.getByTestId('attached-datasets').getByRole('listitem');
-  await expect(attached.filter({ hasText: 'Bornes-fontaines de Dakar' }).filter({ hasText: 'Mobilité urbaine' }))
+  await expect(attached.filter({ hasText: published }).filter({ hasText: 'Mobilité urbaine' }))
     .toContainText('Embargoed until hacking');
-  await expect(datasets).not.toContainText('Bornes-fontaines de Dakar');
+  await expect(datasets).not.toContainText(published);
   await organiser.getByRole('link', { name: 'Live' }).click();
 
   // The phase change, behind a confirmation.
@@ -169,21 +189,23 @@ test('a spectator sees the organiser’s announcement appear, then the event mov
 
   // Hacking has started: the embargoed datasets reach the team's page without a reload.
   await expect(datasets).toContainText('Horaires du TER Dakar – Diamniadio');
-  await expect(datasets).toContainText('Bornes-fontaines de Dakar');
-  const ter = datasets.getByTestId('handout-item').filter({ hasText: 'Horaires du TER' });
-  await expect(ter).toContainText('Creative Commons Attribution 4.0');
+  await expect(datasets).toContainText(published);
+  const mine = datasets.getByTestId('handout-item').filter({ hasText: published });
+  await expect(mine).toContainText('Creative Commons Attribution 4.0');
   // No download before the licence is accepted; then a signed link serves the file.
-  await expect(ter.getByRole('button', { name: 'Download', exact: true })).toHaveCount(0);
-  await ter.getByRole('button', { name: 'I accept: unlock the downloads' }).click();
+  await expect(mine.getByRole('button', { name: 'Download', exact: true })).toHaveCount(0);
+  await mine.getByRole('button', { name: 'I accept: unlock the downloads' }).click();
   const [download] = await Promise.all([
     participant.waitForEvent('download'),
-    ter.getByRole('button', { name: 'Download', exact: true }).click(),
+    mine.getByRole('button', { name: 'Download', exact: true }).click(),
   ]);
-  expect(download.suggestedFilename()).toMatch(/\.csv$/);
+  expect(download.suggestedFilename()).toMatch(/-montees\.csv$/);
+  const saved = await download.path();
+  expect(require('node:fs').readFileSync(saved, 'utf8').split('\n')[0]).toBe('ligne,jour,montees');
   await participant.screenshot({ path: `${ARTIFACTS}/participant-datasets.png`, fullPage: true });
 
   // The control room counts the team's download.
   await organiser.getByRole('link', { name: 'Datasets' }).click();
   await expect(organiser.getByTestId('downloads')).toContainText('Les Baobabs');
-  await expect(organiser.getByTestId('downloads')).toContainText('Horaires du TER');
+  await expect(organiser.getByTestId('downloads')).toContainText(published);
 });
