@@ -47,7 +47,7 @@ pub struct AppState {
     pub redis: Option<redis::Client>,
     pub realtime: Realtime,
     pub ws_connections: Arc<Connections>,
-    pub ws_limits: Limits,
+    pub ws_limits: Arc<Limits>,
     pub storage: crate::storage::Storage,
     /// Signs and checks the hand-out's download links.
     pub links: Arc<crate::handout::links::LinkKeys>,
@@ -171,7 +171,7 @@ impl Application {
         let state = AppState {
             realtime,
             ws_connections: Connections::new(config.ws_max_connections_per_ip as usize),
-            ws_limits: Limits::default(),
+            ws_limits: Arc::new(Limits::default()),
             storage,
             tokens: Arc::new(TokenKeys::new(&config)),
             links: Arc::new(handout::links::LinkKeys::new(
