@@ -144,7 +144,7 @@ impl Application {
             Some(url) => Some(redis::Client::open(url.as_str()).context("invalid Redis URL")?),
             None => None,
         };
-        let hub = Hub::new(Arc::new(topics::AppTopics { db: db.clone() }), TOPIC_MIN_INTERVAL);
+        let hub = Hub::new(Arc::new(topics::AppTopics::new(db.clone())), TOPIC_MIN_INTERVAL);
         let (revoked, _) = tokio::sync::broadcast::channel(256);
         let bus = redis
             .clone()
