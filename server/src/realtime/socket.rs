@@ -692,6 +692,53 @@ mod tests {
         assert_eq!(h.json().await, json!({"type": "pong"}));
     }
 
+    /// One topic, then a second (the general case), then back to one: every followed topic
+    /// gets its updates, an unfollowed one none.
+    #[tokio::test]
+    async fn several_topics_each_get_their_updates() {
+        let (mut h, tokens, _) = start(Limits::default());
+        h.json().await;
+        let access =
+            tokens.issue(TokenType::Access, Uuid::new_v4(), Uuid::new_v4(), None).expect("issue");
+        h.send(json!({"type": "auth", "token": access.token}));
+        assert_eq!(h.json().await["type"], "authenticated");
+        h.send(json!({"type": "subscribe", "topic": "events"}));
+        assert_eq!(h.json().await["type"], "snapshot");
+        let event = Topic::Event(hackops_shared::ids::EventId(Uuid::new_v4()));
+        h.send(json!({"type": "subscribe", "topic": event.to_string()}));
+        assert_eq!(h.json().await["topic"], event.to_string());
+
+        h.source.version.store(2, Ordering::SeqCst);
+        h.hub.mark_dirty_at(Topic::Events, 2);
+        h.hub.mark_dirty_at(event, 2);
+        let mut seen = vec![];
+        for _ in 0..2 {
+            let update = h.json().await;
+            assert_eq!(
+                (update["type"].as_str(), update["version"].as_u64()),
+                (Some("update"), Some(2))
+            );
+            seen.push(update["topic"].as_str().expect("topic").to_owned());
+        }
+        seen.sort();
+        let mut expected = vec!["events".to_owned(), event.to_string()];
+        expected.sort();
+        assert_eq!(seen, expected);
+
+        h.send(json!({"type": "unsubscribe", "topic": "events"}));
+        assert_eq!(h.json().await["type"], "unsubscribed");
+        h.source.version.store(3, Ordering::SeqCst);
+        h.hub.mark_dirty_at(Topic::Events, 3);
+        h.hub.mark_dirty_at(event, 3);
+        let update = h.json().await;
+        assert_eq!(
+            (update["topic"].as_str(), update["version"].as_u64()),
+            (Some(event.to_string().as_str()), Some(3))
+        );
+        h.send(json!({"type": "ping"}));
+        assert_eq!(h.json().await, json!({"type": "pong"}), "nothing more for `events`");
+    }
+
     #[tokio::test]
     async fn since_decides_between_snapshot_and_ack() {
         let (mut h, _, _) = start(Limits::default());
