@@ -47,7 +47,7 @@ pub struct AppState {
     pub redis: Option<redis::Client>,
     pub realtime: Realtime,
     pub ws_connections: Arc<Connections>,
-    pub ws_limits: Limits,
+    pub ws_limits: Arc<Limits>,
     pub storage: crate::storage::Storage,
     /// Signs and checks the hand-out's download links.
     pub links: Arc<crate::handout::links::LinkKeys>,
@@ -144,7 +144,7 @@ impl Application {
             Some(url) => Some(redis::Client::open(url.as_str()).context("invalid Redis URL")?),
             None => None,
         };
-        let hub = Hub::new(Arc::new(topics::AppTopics { db: db.clone() }), TOPIC_MIN_INTERVAL);
+        let hub = Hub::new(Arc::new(topics::AppTopics::new(db.clone())), TOPIC_MIN_INTERVAL);
         let (revoked, _) = tokio::sync::broadcast::channel(256);
         let bus = redis
             .clone()
@@ -171,7 +171,7 @@ impl Application {
         let state = AppState {
             realtime,
             ws_connections: Connections::new(config.ws_max_connections_per_ip as usize),
-            ws_limits: Limits::default(),
+            ws_limits: Arc::new(Limits::default()),
             storage,
             tokens: Arc::new(TokenKeys::new(&config)),
             links: Arc::new(handout::links::LinkKeys::new(

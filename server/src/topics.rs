@@ -7,13 +7,55 @@ use crate::auth::policy::{allows, Action, Principal};
 use crate::events::service as events;
 use crate::realtime::{versions, BoxFuture, TopicSource, TopicState};
 use hackops_shared::error::ErrorCode;
-use hackops_shared::ids::UserId;
+use hackops_shared::events::EventPhase;
+use hackops_shared::ids::{EventId, UserId};
 use hackops_shared::ws::Topic;
 use sea_orm::DatabaseConnection;
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// How long a cached event phase may be used to authorise a subscription. Changes announced
+/// for the event's topic (on this instance or through Redis) drop the entry at once; the TTL
+/// bounds staleness when such a message is lost.
+const PHASE_TTL: Duration = Duration::from_secs(1);
+/// Beyond this many cached phases the cache starts over (bounded memory).
+const PHASE_CACHE_MAX: usize = 10_000;
 
 pub struct AppTopics {
     pub db: DatabaseConnection,
+    /// The phase of recently authorised events: a crowd connecting to one event costs one
+    /// query per `PHASE_TTL`, not one per connection.
+    phases: Mutex<HashMap<EventId, (EventPhase, Instant)>>,
+}
+
+impl AppTopics {
+    pub fn new(db: DatabaseConnection) -> Self {
+        AppTopics { db, phases: Mutex::new(HashMap::new()) }
+    }
+
+    fn phases(&self) -> std::sync::MutexGuard<'_, HashMap<EventId, (EventPhase, Instant)>> {
+        self.phases.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The event's phase, `None` when it does not exist (not cached).
+    async fn phase(&self, event: EventId) -> Result<Option<EventPhase>, ErrorCode> {
+        if let Some((phase, at)) = self.phases().get(&event) {
+            if at.elapsed() < PHASE_TTL {
+                return Ok(Some(*phase));
+            }
+        }
+        let phase =
+            events::phase(&self.db, event).await.map_err(|_| ErrorCode::ServiceUnavailable)?;
+        if let Some(phase) = phase {
+            let mut phases = self.phases();
+            if phases.len() >= PHASE_CACHE_MAX {
+                phases.clear();
+            }
+            phases.insert(event, (phase, Instant::now()));
+        }
+        Ok(phase)
+    }
 }
 
 fn raw(value: &impl serde::Serialize) -> anyhow::Result<Arc<serde_json::value::RawValue>> {
@@ -31,9 +73,7 @@ impl TopicSource for AppTopics {
                 Topic::Events => return Ok(()),
                 Topic::Event(id) | Topic::Announcements(id, _) => id,
             };
-            let phase =
-                events::phase(&self.db, event).await.map_err(|_| ErrorCode::ServiceUnavailable)?;
-            match phase {
+            match self.phase(event).await? {
                 Some(phase) if allows(principal, Action::ViewEvent { event, phase }) => {}
                 _ => return Err(ErrorCode::UnknownTopic),
             }
@@ -76,6 +116,12 @@ impl TopicSource for AppTopics {
 
     fn version(&self, topic: Topic) -> BoxFuture<'_, anyhow::Result<u64>> {
         Box::pin(async move { Ok(versions::current(&self.db, topic).await?) })
+    }
+
+    fn changed(&self, topic: Topic) {
+        if let Topic::Event(id) = topic {
+            self.phases().remove(&id);
+        }
     }
 
     fn principal(&self, user: UserId) -> BoxFuture<'_, anyhow::Result<Principal>> {

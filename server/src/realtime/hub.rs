@@ -114,6 +114,7 @@ impl Hub {
 
     /// Something changed in this topic (here or on another instance).
     pub fn mark_dirty(&self, topic: Topic) {
+        self.source.changed(topic);
         if let Some(channel) = self.channels().get(&topic) {
             channel.dirty.notify_one();
         }
@@ -122,6 +123,7 @@ impl Hub {
     /// A change announced with its version: ignored when this instance already has it (the
     /// echo of our own publish, or a duplicate), otherwise reloaded.
     pub fn mark_dirty_at(&self, topic: Topic, version: u64) {
+        self.source.changed(topic);
         if let Some(channel) = self.channels().get(&topic) {
             let known = channel
                 .latest

@@ -51,6 +51,9 @@ pub trait TopicSource: Send + Sync + 'static {
         &self,
         user: hackops_shared::ids::UserId,
     ) -> BoxFuture<'_, anyhow::Result<Principal>>;
+    /// A change of this topic was announced (here or by another instance): drop what is cached
+    /// about it.
+    fn changed(&self, _topic: Topic) {}
 }
 
 /// The handle features and the socket layer use.
