@@ -133,6 +133,13 @@ test('a spectator sees the organiser’s announcement appear, then the event mov
   await expect(spectator.getByTestId('announcements')).toContainText(message);
   await expect(participant.getByTestId('announcements')).toContainText(message);
 
+  // Pinned from the control room, it goes to the top of everyone's list.
+  const notice = organiser.getByTestId('announcements').getByRole('listitem').filter({ hasText: message });
+  await notice.getByRole('button', { name: 'Pin', exact: true }).click();
+  await expect(notice).toContainText('Pinned');
+  const spectatorNotice = spectator.getByTestId('announcements').getByRole('listitem').filter({ hasText: message });
+  await expect(spectatorNotice).toContainText('Pinned');
+
   // Her team's datasets: the open ones now; the TER timetable is under embargo until hacking.
   const datasets = participant.getByTestId('team-datasets');
   await expect(datasets).toContainText('Stations du BRT de Dakar');

@@ -174,3 +174,13 @@ pub async fn cancel_transition(
     let path = path(event, &format!("transitions/{transition}"));
     write_empty::<Value>(Verb::Delete, &path, None, lang, Some(&token)).await
 }
+
+pub async fn remove_announcement(
+    event: EventId,
+    announcement: impl Display,
+    lang: Lang,
+    token: String,
+) -> Result<(), ApiError> {
+    let path = path(event, &format!("announcements/{announcement}"));
+    write_empty::<Value>(Verb::Delete, &path, None, lang, Some(&token)).await
+}

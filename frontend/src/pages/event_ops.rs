@@ -173,12 +173,44 @@ fn Follow(topic: Topic, counter: RwSignal<u32>) -> impl IntoView {
 
 /// The announcements the reader may see, pinned first; urgent ones stand out as alerts.
 #[component]
-pub fn News(ops: Ops) -> impl IntoView {
+pub fn News(
+    ops: Ops,
+    /// The organisers' view: each notice can be pinned, unpinned or removed.
+    #[prop(optional)]
+    manage: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let announcer = use_announcer();
     let id = ops.id;
     let counter = ops.news_changed;
+    let form = FormState::new();
+    // Pin, unpin or remove; the announcements' topic brings the new list.
+    let act = move |announcement: uuid::Uuid, what: &'static str| {
+        if !form.begin() {
+            return;
+        }
+        let lang = i18n.lang_untracked();
+        form.send(
+            session,
+            move |token| async move {
+                let rest = format!("announcements/{announcement}");
+                match what {
+                    "remove" => {
+                        api::manage::remove_announcement(id, announcement, lang, token).await
+                    }
+                    pin => {
+                        let body = json!({ "pinned": pin == "pin" });
+                        api::ops::act(id, &format!("{rest}/pin"), &body, lang, token).await
+                    }
+                }
+            },
+            move |()| {
+                news_refetch(counter);
+                announcer.say(i18n.texts_untracked().setup.saved);
+            },
+        );
+    };
     let news = LocalResource::new(move || {
         counter.track();
         let token = session.access_token();
@@ -223,6 +255,21 @@ pub fn News(ops: Ops) -> impl IntoView {
                                     <p class="notice-meta">
                                         {tr(|t| t.ops.posted_by)} " " {a.author_name} " · " {at}
                                     </p>
+                                    {manage.then(|| {
+                                        let (notice, pinned) = (a.id, a.pinned);
+                                        view! {
+                                            <p class="notice-actions">
+                                                <button type="button" class="btn btn-ghost btn-small" disabled=move || form.is_pending()
+                                                    on:click=move |_| act(notice, if pinned { "unpin" } else { "pin" })>
+                                                    {tr(if pinned { |t: &Texts| t.ops.unpin } else { |t: &Texts| t.ops.pin })}
+                                                </button>
+                                                <button type="button" class="btn btn-ghost btn-small btn-danger-text" disabled=move || form.is_pending()
+                                                    on:click=move |_| act(notice, "remove")>
+                                                    {tr(|t| t.setup.delete)}
+                                                </button>
+                                            </p>
+                                        }
+                                    })}
                                 </li>
                             }
                         })
@@ -235,6 +282,7 @@ pub fn News(ops: Ops) -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="news-heading">
             <h2 id="news-heading">{tr(|t| t.ops.announcements_heading)}</h2>
+            {manage.then(|| view! { <FormBanner form /> })}
             <Follow topic=Topic::Announcements(id, Audience::Everyone) counter />
             {dynamic(move || {
                 signed_in
@@ -980,4 +1028,9 @@ fn JoinRequests(ops: Ops, team_id: uuid::Uuid) -> impl IntoView {
         })
     };
     dynamic(move || list().into_any())
+}
+
+/// Asks the announcements to load again (as a live update would).
+fn news_refetch(counter: RwSignal<u32>) {
+    counter.update(|n| *n += 1);
 }

@@ -147,7 +147,7 @@ fn ControlRoom(
                     </section>
                     <div class="control-main">
                         <Composer ops />
-                        <News ops />
+                        <News ops manage=true />
                     </div>
                     <div class="control-side">
                         <PhaseControl ops />
