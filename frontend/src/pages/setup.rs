@@ -792,10 +792,14 @@ pub fn ScheduleSetup(ops: Ops) -> impl IntoView {
         );
     };
     let list = move || {
+        // Pending changes still ahead (one to a phase already reached by hand is moot).
+        let now = ops.event.with(|e| e.phase);
         let pending: Vec<_> = transitions
             .get()
             .and_then(Result::ok)
-            .map(|l| l.items.into_iter().filter(|t| t.fired_at.is_none()).collect())
+            .map(|l| {
+                l.items.into_iter().filter(|t| t.fired_at.is_none() && t.phase > now).collect()
+            })
             .unwrap_or_default();
         if pending.is_empty() {
             return view! { <p class="muted">{tr(|t| t.setup.no_schedule)}</p> }.into_any();
