@@ -185,6 +185,9 @@ test('a spectator sees the organiser’s announcement appear, then the event mov
   await dialog.getByRole('button', { name: 'Yes, change the phase' }).click();
   await expect(organiser.getByRole('alertdialog')).toHaveCount(0);
   await expect(organiser.locator('.phase-now')).toContainText('Hacking');
+  // The schedule keeps only what is still ahead.
+  await expect(organiser.getByTestId('schedule-list')).toContainText('Judging');
+  await expect(organiser.getByTestId('schedule-list')).not.toContainText('Hacking');
   await organiser.screenshot({ path: `${ARTIFACTS}/organiser-control-room.png`, fullPage: true });
 
   await expect(spectator.locator('.event-badges')).toContainText('Hacking');
