@@ -203,13 +203,15 @@ pub async fn facets(db: &DatabaseConnection) -> AppResult<DatasetFacets> {
         *licences.entry(licence.clone()).or_default() += 1;
         *publishers.entry(*organisation).or_default() += 1;
     }
-    // Formats compare as the filter does (case-insensitively); the label is the most usual
-    // spelling's upper case.
-    let mut formats: BTreeMap<String, BTreeSet<Uuid>> = BTreeMap::new();
+    // Formats compare as the filter does (case-insensitively); each is named by its most
+    // usual spelling (`GeoJSON`).
+    let mut formats: BTreeMap<String, (BTreeSet<Uuid>, BTreeMap<String, u64>)> = BTreeMap::new();
     for (dataset, format) in rows.formats {
-        let format = format.trim().to_uppercase();
+        let format = format.trim();
         if !format.is_empty() && public.contains(&dataset) {
-            formats.entry(format).or_default().insert(dataset);
+            let (datasets, spellings) = formats.entry(format.to_uppercase()).or_default();
+            datasets.insert(dataset);
+            *spellings.entry(format.to_owned()).or_default() += 1;
         }
     }
     let orgs = organisations::summaries(db, publishers.keys().copied().collect()).await?;
@@ -227,8 +229,13 @@ pub async fn facets(db: &DatabaseConnection) -> AppResult<DatasetFacets> {
     Ok(DatasetFacets {
         formats: sorted(
             formats
-                .into_iter()
-                .map(|(v, ids)| FacetCount { label: v.clone(), value: v, count: ids.len() as u64 })
+                .into_values()
+                .map(|(ids, spellings)| {
+                    let mut spellings: Vec<(String, u64)> = spellings.into_iter().collect();
+                    spellings.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+                    let value = spellings.swap_remove(0).0;
+                    FacetCount { label: value.clone(), value, count: ids.len() as u64 }
+                })
                 .collect(),
         ),
         themes: plain(themes),
