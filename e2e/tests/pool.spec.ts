@@ -101,6 +101,13 @@ test('an organiser publishes a dataset and uploads a file with a progress bar', 
   await form.getByLabel('Licence').selectOption('CC-BY-4.0');
   await form.getByLabel('Keywords').fill('Transport, cars rapides');
   await form.getByLabel('Themes').fill('mobilité');
+  // The period covered: a last day before the first is refused, naming the field.
+  await form.getByLabel('Period covered: first day').fill('2026-03-31');
+  await form.getByLabel('Period covered: last day').fill('2026-01-01');
+  await form.getByRole('button', { name: 'Publish the dataset' }).click();
+  await expect(form.getByLabel('Period covered: last day')).toHaveAttribute('aria-invalid', 'true');
+  await form.getByLabel('Period covered: first day').fill('2026-01-01');
+  await form.getByLabel('Period covered: last day').fill('2026-03-31');
   await form.getByLabel('Area covered').fill('Dakar, Sénégal');
   await form.getByLabel('Update frequency').selectOption('monthly');
   await form.getByLabel('Contact').fill('donnees@demo.test');
@@ -110,6 +117,9 @@ test('an organiser publishes a dataset and uploads a file with a progress bar', 
   await expect(organiser.getByRole('heading', { level: 1, name: title })).toBeVisible();
   await expect(organiser.getByTestId('dataset-facts')).toContainText('Monthly');
   await expect(organiser.getByTestId('dataset-facts')).toContainText('mobilité');
+  const period = organiser.getByTestId('dataset-temporal');
+  await expect(period).toContainText('January');
+  await expect(period).toContainText('March 2026');
   await expect(organiser.getByText('No file or link yet.')).toBeVisible();
   const upload = organiser.getByTestId('upload-form');
   // No file chosen: the field says so.
@@ -197,6 +207,14 @@ test('an organiser publishes a dataset and uploads a file with a progress bar', 
   await search.getByLabel('Format').selectOption('CSV');
   await expect(organiser).toHaveURL(/format=CSV/);
   await expect(card).toHaveCount(1);
+  // The themes offered are the pool's, with their counts; choosing one filters by it.
+  await search.getByLabel('Search the datasets').fill('');
+  await search.getByRole('button', { name: 'Search' }).click();
+  await expect(search.getByLabel('Theme').locator('option', { hasText: 'mobilité (1)' })).toHaveCount(1);
+  await search.getByLabel('Theme').selectOption('mobilité');
+  await expect(organiser).toHaveURL(/theme=mobilit%C3%A9/);
+  await expect(card).toHaveCount(1);
+  await expect(card).toContainText(title);
 
   // Harvesting this pool's own CKAN answer for the dataset: a report with one dataset created.
   const name = new URL(datasetUrl).pathname.split('/').pop();

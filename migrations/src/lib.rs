@@ -15,6 +15,7 @@ mod m0008_handout;
 mod m0009_harvest;
 mod m0010_resource_schema;
 mod m0011_event_online;
+mod m0012_dataset_temporal;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0009_harvest::Migration),
             Box::new(m0010_resource_schema::Migration),
             Box::new(m0011_event_online::Migration),
+            Box::new(m0012_dataset_temporal::Migration),
         ]
     }
 }

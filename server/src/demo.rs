@@ -205,6 +205,8 @@ fn demo_dataset(
         spatial: Some("Dakar, Sénégal".to_owned()),
         frequency: Some("irregular".to_owned()),
         contact_email: Some("donnees@demo.test".to_owned()),
+        temporal_start: None,
+        temporal_end: None,
     }
 }
 

@@ -62,6 +62,7 @@ use utoipa::{Modify, OpenApi};
         crate::announcements::routes::pin,
         crate::announcements::routes::remove,
         crate::datasets::routes::list,
+        crate::datasets::routes::facets,
         crate::datasets::routes::create,
         crate::datasets::routes::show,
         crate::datasets::routes::upload,

@@ -5,7 +5,14 @@ use crate::events::OrganisationSummary;
 use crate::ids::OrganisationId;
 use crate::validation::{self, Issues};
 use serde::{Deserialize, Serialize};
-use time::OffsetDateTime;
+use time::{Date, OffsetDateTime};
+
+time::serde::format_description!(iso_date, Date, "[year]-[month]-[day]");
+
+/// A `YYYY-MM-DD` date, as the pool reads and writes dates.
+pub fn parse_date(raw: &str) -> Option<Date> {
+    Date::parse(raw.trim(), time::macros::format_description!("[year]-[month]-[day]")).ok()
+}
 
 /// An open licence, named by its SPDX identifier.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -285,6 +292,14 @@ pub struct DatasetDto {
     /// e.g. `monthly`, `annual`, `irregular`.
     pub frequency: Option<String>,
     pub contact_email: Option<String>,
+    /// Temporal coverage: the first day the data covers (`YYYY-MM-DD`).
+    #[serde(default, with = "iso_date::option", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
+    pub temporal_start: Option<Date>,
+    /// Temporal coverage: the last day the data covers (`YYYY-MM-DD`).
+    #[serde(default, with = "iso_date::option", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
+    pub temporal_end: Option<Date>,
     pub resources: Vec<ResourceDto>,
     #[serde(with = "time::serde::rfc3339")]
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
@@ -300,6 +315,28 @@ pub struct DatasetList {
     pub items: Vec<DatasetDto>,
     /// Matching datasets in all pages.
     pub total: u64,
+}
+
+/// One value of a filter and how many datasets of the pool have it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FacetCount {
+    /// The value to filter with: a format (`CSV`), a theme, an SPDX id, an organisation slug.
+    pub value: String,
+    /// For people: the organisation's name for publishers, else the value.
+    pub label: String,
+    pub count: u64,
+}
+
+/// `GET /datasets/facets`: the values present in the public pool, most frequent first.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DatasetFacets {
+    /// Resource formats (a dataset counts once per format).
+    pub formats: Vec<FacetCount>,
+    pub themes: Vec<FacetCount>,
+    pub licences: Vec<FacetCount>,
+    pub publishers: Vec<FacetCount>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -322,6 +359,12 @@ pub struct DatasetRequest {
     pub frequency: Option<String>,
     #[serde(default)]
     pub contact_email: Option<String>,
+    /// Temporal coverage, `YYYY-MM-DD`: the first day the data covers.
+    #[serde(default)]
+    pub temporal_start: Option<String>,
+    /// Temporal coverage, `YYYY-MM-DD`: the last day (not before `temporal_start`).
+    #[serde(default)]
+    pub temporal_end: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -334,6 +377,15 @@ pub struct ValidDataset {
     pub spatial: Option<String>,
     pub frequency: Option<String>,
     pub contact_email: Option<String>,
+    pub temporal_start: Option<Date>,
+    pub temporal_end: Option<Date>,
+}
+
+fn date(issues: &mut Issues, field: &'static str, raw: Option<&str>) -> Option<Date> {
+    match raw.map(str::trim) {
+        None | Some("") => None,
+        Some(v) => issues.check(field, parse_date(v).ok_or(FieldCode::InvalidValue)),
+    }
 }
 
 fn tags(issues: &mut Issues, field: &'static str, raw: &[String]) -> Vec<String> {
@@ -388,6 +440,13 @@ impl DatasetRequest {
                 .check("contact_email", crate::validation::Email::parse(v))
                 .map(|e| e.as_str().to_owned()),
         };
+        let temporal_start = date(&mut issues, "temporal_start", self.temporal_start.as_deref());
+        let temporal_end = date(&mut issues, "temporal_end", self.temporal_end.as_deref());
+        if let (Some(start), Some(end)) = (temporal_start, temporal_end) {
+            if end < start {
+                issues.push("temporal_end", FieldCode::InvalidValue);
+            }
+        }
         match (title, description, licence_id) {
             (Some(title), Some(description), Some(licence_id)) if issues.is_empty() => {
                 Ok(ValidDataset {
@@ -399,6 +458,8 @@ impl DatasetRequest {
                     spatial,
                     frequency,
                     contact_email,
+                    temporal_start,
+                    temporal_end,
                 })
             }
             _ => Err(issues),
@@ -584,18 +645,31 @@ mod tests {
             spatial: Some("Dakar".into()),
             frequency: None,
             contact_email: Some("Data@Dakar.SN".into()),
+            temporal_start: Some("2024-01-01".into()),
+            temporal_end: Some(" 2024-12-31 ".into()),
         };
         let ok = req.validate().expect("valid");
         assert_eq!(ok.keywords, vec!["transport".to_owned(), "bus".to_owned()]);
         assert_eq!(ok.contact_email.as_deref(), Some("data@dakar.sn"));
+        assert_eq!(ok.temporal_end, Some(time::macros::date!(2024 - 12 - 31)));
+        let backwards = DatasetRequest {
+            temporal_start: Some("2025-01-01".into()),
+            temporal_end: Some("2024-12-31".into()),
+            ..req.clone()
+        };
+        let issues = backwards.validate().expect_err("end before start");
+        assert_eq!(issues.for_field("temporal_end"), Some(FieldCode::InvalidValue));
+        assert_eq!(issues.for_field("temporal_start"), None);
         let bad = DatasetRequest {
             licence_id: "all rights reserved".into(),
             contact_email: Some("nope".into()),
+            temporal_start: Some("2024-02-30".into()),
             ..req
         };
         let issues = bad.validate().expect_err("invalid");
         assert_eq!(issues.for_field("licence_id"), Some(FieldCode::InvalidValue));
         assert_eq!(issues.for_field("contact_email"), Some(FieldCode::InvalidEmail));
+        assert_eq!(issues.for_field("temporal_start"), Some(FieldCode::InvalidValue));
     }
 
     #[test]

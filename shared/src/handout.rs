@@ -194,6 +194,8 @@ mod tests {
             spatial: Some("Dakar".into()),
             frequency: None,
             contact_email: None,
+            temporal_start: None,
+            temporal_end: None,
             resources: vec![ResourceDto {
                 id: Uuid::from_u128(3),
                 title: "Départs".into(),

@@ -4,7 +4,8 @@
 
 use super::{encode, get, parse, post, url, write, ApiError, Verb};
 use hackops_shared::datasets::{
-    DatasetDto, DatasetList, HarvestReport, ResourceDto, ResourcePreview, TableSchema,
+    DatasetDto, DatasetFacets, DatasetList, HarvestReport, ResourceDto, ResourcePreview,
+    TableSchema,
 };
 use hackops_shared::error::ErrorBody;
 use hackops_shared::lang::Lang;
@@ -16,6 +17,11 @@ use web_sys::{File, ProgressEvent, XmlHttpRequest};
 /// One page of the pool; `query` is the page's own query string (`q=…&licence=…&page=…`).
 pub async fn search(query: &str, lang: Lang) -> Result<DatasetList, ApiError> {
     get(&format!("/datasets?{query}"), lang, None).await
+}
+
+/// The formats, themes, licences and publishers present in the pool, with their counts.
+pub async fn facets(lang: Lang) -> Result<DatasetFacets, ApiError> {
+    get("/datasets/facets", lang, None).await
 }
 
 pub async fn dataset(name: &str, lang: Lang) -> Result<DatasetDto, ApiError> {

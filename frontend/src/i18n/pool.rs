@@ -51,6 +51,15 @@ pub struct PoolTexts {
     pub themes_label: &'static str,
     pub spatial_label: &'static str,
     pub spatial_hint: &'static str,
+    pub temporal_label: &'static str,
+    pub temporal_start_label: &'static str,
+    pub temporal_end_label: &'static str,
+    /// Before the first day of an open-ended period: "from 1 January 2020".
+    pub temporal_from: &'static str,
+    /// Before the last day of a period with no first day: "until 31 December 2020".
+    pub temporal_until: &'static str,
+    pub theme_label: &'static str,
+    pub all_themes: &'static str,
     pub frequency_label: &'static str,
     /// The frequencies offered when publishing: (stored value, words).
     pub frequencies: [(&'static str, &'static str); 7],
@@ -202,6 +211,13 @@ pub const EN: PoolTexts = PoolTexts {
     themes_label: "Themes",
     spatial_label: "Area covered",
     spatial_hint: "For example: Dakar, Sénégal.",
+    temporal_label: "Period covered",
+    temporal_start_label: "Period covered: first day",
+    temporal_end_label: "Period covered: last day",
+    temporal_from: "from",
+    temporal_until: "until",
+    theme_label: "Theme",
+    all_themes: "All themes",
     frequency_label: "Update frequency",
     frequencies: [
         ("", "Not said"),
@@ -317,6 +333,13 @@ pub const FR: PoolTexts = PoolTexts {
     themes_label: "Thèmes",
     spatial_label: "Territoire couvert",
     spatial_hint: "Par exemple\u{a0}: Dakar, Sénégal.",
+    temporal_label: "Période couverte",
+    temporal_start_label: "Période couverte\u{a0}: premier jour",
+    temporal_end_label: "Période couverte\u{a0}: dernier jour",
+    temporal_from: "à partir du",
+    temporal_until: "jusqu’au",
+    theme_label: "Thème",
+    all_themes: "Tous les thèmes",
     frequency_label: "Fréquence de mise à jour",
     frequencies: [
         ("", "Non précisée"),

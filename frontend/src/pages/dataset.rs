@@ -19,7 +19,7 @@ use leptos::html::Input;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use serde_json::json;
-use time::OffsetDateTime;
+use time::{Date, OffsetDateTime};
 
 #[component]
 pub fn DatasetPage() -> impl IntoView {
@@ -71,6 +71,18 @@ fn day(at: OffsetDateTime, t: &Texts) -> String {
     date_range(at, at, t.locale, &zone, Detail::Days)
 }
 
+/// A dataset's temporal coverage: "1–31 January 2024", "from 1 January 2020", "until …".
+fn period(start: Option<Date>, end: Option<Date>, t: &Texts) -> String {
+    let at = |d: Date| d.midnight().assume_utc();
+    let days = |a: Date, b: Date| date_range(at(a), at(b), t.locale, "UTC", Detail::Days);
+    match (start, end) {
+        (Some(a), Some(b)) => days(a, b),
+        (Some(a), None) => format!("{} {}", t.pool.temporal_from, days(a, a)),
+        (None, Some(b)) => format!("{} {}", t.pool.temporal_until, days(b, b)),
+        (None, None) => String::new(),
+    }
+}
+
 /// The words of a frequency the form offers; the stored value for others.
 fn frequency_words(value: &str, t: &Texts) -> String {
     t.pool
@@ -94,6 +106,8 @@ fn DatasetView(dataset: DatasetDto, publishes: Signal<bool>) -> impl IntoView {
         spatial,
         frequency,
         contact_email,
+        temporal_start,
+        temporal_end,
         resources,
         created_at,
         modified_at,
@@ -172,6 +186,9 @@ fn DatasetView(dataset: DatasetDto, publishes: Signal<bool>) -> impl IntoView {
                 {(!themes.is_empty()).then(|| fact(|t| t.pool.themes_label, view! { <Tags items=themes class="keyword" /> }.into_any()))}
                 {spatial.map(|s| fact(|t| t.pool.spatial_label, view! { <span>{s}</span> }.into_any()))}
                 {frequency.map(|f| fact(|t| t.pool.frequency_label, view! { <span>{move || frequency_words(&f, i18n.t())}</span> }.into_any()))}
+                {(temporal_start.is_some() || temporal_end.is_some()).then(|| fact(|t| t.pool.temporal_label, view! {
+                    <span data-testid="dataset-temporal">{move || period(temporal_start, temporal_end, i18n.t())}</span>
+                }.into_any()))}
                 {fact(|t| t.pool.created_label, view! { <span>{move || day(created_at, i18n.t())}</span> }.into_any())}
                 {fact(|t| t.pool.modified_label, view! { <span>{move || day(modified_at, i18n.t())}</span> }.into_any())}
                 {contact_email.map(|email| fact(|t| t.pool.contact_label, view! {

@@ -7,17 +7,14 @@ use crate::components::form::{FormState, SelectField};
 use crate::components::status::{use_announcer, use_title, LoadError, Loading};
 use crate::i18n::{tr, use_i18n, Texts};
 use crate::session::use_session;
-use hackops_shared::datasets::{licence, DatasetDto, LICENCES};
+use hackops_shared::datasets::{licence, DatasetDto, DatasetFacets, FacetCount, LICENCES};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::params::ParamsMap;
 
 const PER_PAGE: u64 = 20;
 /// The parameters a search keeps in the address, besides the page.
-const FILTERS: [&str; 4] = ["q", "licence", "format", "publisher"];
-/// The formats offered as a filter (the names `format_from_name` gives).
-const FORMATS: [&str; 10] =
-    ["CSV", "JSON", "GeoJSON", "XLSX", "ODS", "XML", "ZIP", "PDF", "Parquet", "SHP"];
+const FILTERS: [&str; 5] = ["q", "licence", "format", "theme", "publisher"];
 
 /// `key=value` pairs of the filters that are set, and of the page after the first.
 fn query_pairs(value: impl Fn(&str) -> Option<String>, page: u64) -> Vec<String> {
@@ -144,23 +141,29 @@ fn SearchForm() -> impl IntoView {
     let navigate = use_navigate();
     let organisations =
         LocalResource::new(move || api::manage::organisations(i18n.lang_untracked()));
+    // The formats and themes offered are the ones the pool has (with how many datasets).
+    let facets = LocalResource::new(move || api::pool::facets(i18n.lang_untracked()));
     let form = FormState::new();
     let field =
         |key: &'static str| RwSignal::new(query.with_untracked(|p| p.get(key)).unwrap_or_default());
-    let (q, licence, format, publisher) =
-        (field("q"), field("licence"), field("format"), field("publisher"));
+    let (q, licence, format, theme, publisher) =
+        (field("q"), field("licence"), field("format"), field("theme"), field("publisher"));
     // Back and forward change the address: the form follows.
     Effect::new(move |_| {
         query.with(|p| {
-            for (key, signal) in
-                [("q", q), ("licence", licence), ("format", format), ("publisher", publisher)]
-            {
+            for (key, signal) in [
+                ("q", q),
+                ("licence", licence),
+                ("format", format),
+                ("theme", theme),
+                ("publisher", publisher),
+            ] {
                 signal.set(p.get(key).unwrap_or_default());
             }
         });
     });
     let apply = move || {
-        let values = [q, licence, format, publisher].map(|s| s.get_untracked());
+        let values = [q, licence, format, theme, publisher].map(|s| s.get_untracked());
         let pairs =
             query_pairs(|k| FILTERS.iter().position(|f| *f == k).map(|i| values[i].clone()), 1);
         navigate(&pool_href(pairs), Default::default());
@@ -175,6 +178,26 @@ fn SearchForm() -> impl IntoView {
     let option = move |value: String, label: String, current: RwSignal<String>| {
         let selected = value.clone();
         view! { <option value=value selected=move || current.get() == selected>{label}</option> }
+    };
+    // A facet's values as options, "CSV (3)"; the value in the address stays offered even
+    // when the pool no longer has it.
+    let facet_options = move |pick: fn(DatasetFacets) -> Vec<FacetCount>,
+                              current: RwSignal<String>| {
+        move || {
+            let mut counts = facets.get().and_then(Result::ok).map(pick).unwrap_or_default();
+            let chosen = current.get();
+            if !chosen.is_empty() && !counts.iter().any(|f| f.value.eq_ignore_ascii_case(&chosen)) {
+                counts.push(FacetCount { value: chosen.clone(), label: chosen, count: 0 });
+            }
+            counts
+                .into_iter()
+                .map(|f| {
+                    let label =
+                        if f.count > 0 { format!("{} ({})", f.label, f.count) } else { f.label };
+                    option(f.value, label, current)
+                })
+                .collect_view()
+        }
     };
     view! {
         <form class="pool-search panel" role="search" on:submit=submit data-testid="pool-search">
@@ -193,7 +216,11 @@ fn SearchForm() -> impl IntoView {
                 </SelectField>
                 <SelectField form name="format" label=|t| t.pool.format_label value=format>
                     <option value="">{tr(|t| t.pool.all_formats)}</option>
-                    {FORMATS.iter().map(|f| option((*f).to_owned(), (*f).to_owned(), format)).collect_view()}
+                    {facet_options(|f| f.formats, format)}
+                </SelectField>
+                <SelectField form name="theme" label=|t| t.pool.theme_label value=theme>
+                    <option value="">{tr(|t| t.pool.all_themes)}</option>
+                    {facet_options(|f| f.themes, theme)}
                 </SelectField>
                 <SelectField form name="publisher" label=|t| t.pool.publisher_label value=publisher>
                     <option value="">{tr(|t| t.pool.all_publishers)}</option>

@@ -115,6 +115,7 @@ fn NewDataset(orgs: Vec<OrganisationDto>) -> impl IntoView {
     let organisation = RwSignal::new(orgs[0].id.to_string());
     let (title, description, keywords, themes) = (text(), text(), text(), text());
     let (spatial, frequency, contact) = (text(), text(), text());
+    let (temporal_start, temporal_end) = (text(), text());
     let licence = RwSignal::new(LICENCES[0].id.to_owned());
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -131,6 +132,8 @@ fn NewDataset(orgs: Vec<OrganisationDto>) -> impl IntoView {
             spatial: Some(spatial.get_untracked()),
             frequency: Some(frequency.get_untracked()),
             contact_email: Some(contact.get_untracked()),
+            temporal_start: Some(temporal_start.get_untracked()),
+            temporal_end: Some(temporal_end.get_untracked()),
         };
         let valid = match request.validate() {
             Ok(valid) => valid,
@@ -146,6 +149,8 @@ fn NewDataset(orgs: Vec<OrganisationDto>) -> impl IntoView {
             "spatial": valid.spatial,
             "frequency": valid.frequency,
             "contact_email": valid.contact_email,
+            "temporal_start": valid.temporal_start.map(|d| d.to_string()),
+            "temporal_end": valid.temporal_end.map(|d| d.to_string()),
         });
         let lang = i18n.lang_untracked();
         let navigate = navigate.clone();
@@ -188,6 +193,12 @@ fn NewDataset(orgs: Vec<OrganisationDto>) -> impl IntoView {
                             <option value=*value>{move || i18n.t().pool.frequencies[i].1}</option>
                         }).collect_view()}
                     </SelectField>
+                </div>
+                <div class="field-row">
+                    <TextField form name="temporal_start" label=|t| t.pool.temporal_start_label hint=|t| t.ops.optional
+                        input_type="date" autocomplete="off" value=temporal_start optional=true />
+                    <TextField form name="temporal_end" label=|t| t.pool.temporal_end_label hint=|t| t.ops.optional
+                        input_type="date" autocomplete="off" value=temporal_end optional=true />
                 </div>
                 <TextField form name="contact_email" label=|t| t.pool.contact_label hint=|t| t.ops.optional
                     input_type="email" autocomplete="email" value=contact optional=true />

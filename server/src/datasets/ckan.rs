@@ -63,6 +63,10 @@ fn ckan_time(t: OffsetDateTime) -> String {
         .unwrap_or_default()
 }
 
+fn iso_date(d: time::Date) -> String {
+    d.format(format_description!("[year]-[month]-[day]")).unwrap_or_default()
+}
+
 fn resource_dict(r: &ResourceDto, package_id: uuid::Uuid, position: usize) -> Value {
     json!({
         "id": r.id, "package_id": package_id, "name": r.title, "description": "", "url": r.url, "format": r.format,
@@ -91,6 +95,8 @@ fn package_dict(d: &DatasetDto) -> Value {
         "extras": [
             {"key": "spatial_text", "value": d.spatial.clone().unwrap_or_default()},
             {"key": "frequency", "value": d.frequency.clone().unwrap_or_default()},
+            {"key": "temporal_start", "value": d.temporal_start.map(iso_date).unwrap_or_default()},
+            {"key": "temporal_end", "value": d.temporal_end.map(iso_date).unwrap_or_default()},
         ],
     })
 }
@@ -158,7 +164,7 @@ pub struct SearchQuery {
 }
 
 /// CKAN Action API `package_search`: Search the pool, CKAN style.
-#[utoipa::path(get, path = "/api/3/action/package_search", tag = "standards", params(("q" = Option<String>, Query, description = "Words to find (`*:*`: everything)"), ("fq" = Option<String>, Query, description = "Filters: `license_id:`, `organization:`, `res_format:`"), ("rows" = Option<u64>, Query, description = "Page size (default 10, at most 1000)"), ("start" = Option<u64>, Query, description = "Offset")), 
+#[utoipa::path(get, path = "/api/3/action/package_search", tag = "standards", params(("q" = Option<String>, Query, description = "Words to find (`*:*`: everything)"), ("fq" = Option<String>, Query, description = "Filters: `license_id:`, `organization:`, `res_format:`, `groups:` (a theme)"), ("rows" = Option<u64>, Query, description = "Page size (default 10, at most 1000)"), ("start" = Option<u64>, Query, description = "Offset")), 
     responses((status = 200, description = "CKAN envelope `{help, success: true, result}`, `result` being `{count, results: [package], sort, facets, search_facets}`. See the CKAN Action API reference: https://docs.ckan.org/en/2.10/api/", content_type = "application/json"), (status = 409, description = "CKAN error `{success: false, error: {__type: \"Validation Error\", message}}`", content_type = "application/json")))]
 pub async fn package_search(
     State(state): State<AppState>,
@@ -191,7 +197,7 @@ pub async fn package_search(
         }
     };
     // `fq` filters as CKAN clients send them: `license_id:ODbL-1.0 organization:ville res_format:CSV`.
-    let (mut licence_id, mut publisher, mut format) = (None, None, None);
+    let (mut licence_id, mut publisher, mut format, mut theme) = (None, None, None, None);
     for clause in q.fq.as_deref().unwrap_or_default().split_whitespace() {
         let (field, value) = clause.split_once(':').unwrap_or((clause, ""));
         let value = value.trim_matches('"').to_owned();
@@ -199,6 +205,8 @@ pub async fn package_search(
             "license_id" => licence_id = Some(value),
             "organization" => publisher = Some(value),
             "res_format" => format = Some(value),
+            // Our themes are CKAN's groups (see `package_dict`).
+            "groups" => theme = Some(value),
             _ => {}
         }
     }
@@ -207,6 +215,7 @@ pub async fn package_search(
         q: text.as_deref(),
         licence: licence_id.as_deref(),
         format: format.as_deref(),
+        theme: theme.as_deref(),
         publisher: publisher.as_deref(),
         offset: start,
         limit: rows.max(1),

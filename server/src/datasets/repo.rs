@@ -1,6 +1,6 @@
 use crate::db::entities::{datasets, resources};
 use hackops_shared::datasets::ValidDataset;
-use sea_orm::sea_query::{Expr, Func};
+use sea_orm::sea_query::{Expr, Func, LikeExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, Set,
@@ -54,6 +54,8 @@ pub async fn insert(
         modified_at: Set(modified_at),
         source_url: Set(source_url),
         source_id: Set(source_id),
+        temporal_start: Set(d.temporal_start),
+        temporal_end: Set(d.temporal_end),
     }
     .insert(db)
     .await
@@ -89,6 +91,8 @@ pub async fn update_harvested(
     model.spatial = Set(d.spatial);
     model.frequency = Set(d.frequency);
     model.contact_email = Set(d.contact_email);
+    model.temporal_start = Set(d.temporal_start);
+    model.temporal_end = Set(d.temporal_end);
     model.modified_at = Set(modified_at);
     model.update(db).await
 }
@@ -136,6 +140,8 @@ pub struct Search<'a> {
     pub text: Option<&'a str>,
     pub licence: Option<&'a str>,
     pub format: Option<&'a str>,
+    /// A theme, matched exactly (themes are stored in lower case).
+    pub theme: Option<&'a str>,
     pub organisation: Option<Uuid>,
     pub offset: u64,
     pub limit: u64,
@@ -169,6 +175,12 @@ pub async fn search(
     if let Some(licence) = s.licence {
         condition = condition.add(datasets::Column::LicenceId.eq(licence));
     }
+    if let Some(theme) = s.theme.map(str::trim).filter(|t| !t.is_empty()) {
+        condition = condition.add(
+            Expr::col((datasets::Entity, datasets::Column::Themes))
+                .like(LikeExpr::new(theme_pattern(theme)).escape('\\')),
+        );
+    }
     if let Some(org) = s.organisation {
         condition = condition.add(datasets::Column::OrganisationId.eq(org));
     }
@@ -195,6 +207,56 @@ pub async fn search(
         .all(db)
         .await?;
     Ok((page, total))
+}
+
+/// A `LIKE` pattern finding `theme` as one element of a JSON array of strings: its JSON string
+/// (quotes included, so `bus` does not match `autobus`), with `%`, `_` and `\` escaped.
+fn theme_pattern(theme: &str) -> String {
+    let quoted = serde_json::to_string(&theme.to_lowercase()).unwrap_or_default();
+    let mut pattern = String::from("%");
+    for c in quoted.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+/// What the public pool's datasets carry: `(themes JSON, licence, organisation)` per dataset,
+/// and the distinct `(dataset, format)` pairs of their resources.
+pub async fn facet_rows(
+    db: &impl ConnectionTrait,
+    exclude: Vec<Uuid>,
+) -> Result<FacetRows, sea_orm::DbErr> {
+    let datasets: Vec<(Uuid, String, String, Uuid)> = datasets::Entity::find()
+        .filter(datasets::Column::Id.is_not_in(exclude.clone()))
+        .select_only()
+        .column(datasets::Column::Id)
+        .column(datasets::Column::Themes)
+        .column(datasets::Column::LicenceId)
+        .column(datasets::Column::OrganisationId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let formats: Vec<(Uuid, String)> = resources::Entity::find()
+        .filter(resources::Column::DatasetId.is_not_in(exclude))
+        .select_only()
+        .column(resources::Column::DatasetId)
+        .column(resources::Column::Format)
+        .distinct()
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(FacetRows { datasets, formats })
+}
+
+pub struct FacetRows {
+    /// `(id, themes JSON, licence, organisation)`.
+    pub datasets: Vec<(Uuid, String, String, Uuid)>,
+    /// `(dataset, format)`, distinct.
+    pub formats: Vec<(Uuid, String)>,
 }
 
 pub async fn all_names(

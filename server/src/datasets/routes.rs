@@ -16,8 +16,8 @@ use axum::routing::{get, post, put};
 use axum::Router;
 use futures_util::StreamExt;
 use hackops_shared::datasets::{
-    DatasetDto, DatasetList, DatasetRequest, Licence, RemoteResourceRequest, ResourceDto,
-    ResourcePreview, TableSchema, LICENCES,
+    DatasetDto, DatasetFacets, DatasetList, DatasetRequest, Licence, RemoteResourceRequest,
+    ResourceDto, ResourcePreview, TableSchema, LICENCES,
 };
 use hackops_shared::error::{ErrorBody, ErrorCode};
 use hackops_shared::validation::slugify;
@@ -26,6 +26,7 @@ use serde::Deserialize;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/datasets", get(list).post(create))
+        .route("/datasets/facets", get(facets))
         .route("/datasets/{name}", get(show))
         // Files stream through with their own cap (HACKOPS_MAX_UPLOAD_BYTES), not the JSON limit.
         .route("/datasets/{name}/resources", post(upload).layer(DefaultBodyLimit::disable()))
@@ -46,6 +47,8 @@ pub struct ListQuery {
     pub format: Option<String>,
     /// Organisation slug.
     pub publisher: Option<String>,
+    /// A theme, matched exactly (case-insensitively).
+    pub theme: Option<String>,
     /// 1-based.
     pub page: Option<u64>,
     pub per_page: Option<u64>,
@@ -63,11 +66,19 @@ pub async fn list(
         q: q.q.as_deref(),
         licence: q.licence.as_deref(),
         format: q.format.as_deref(),
+        theme: q.theme.as_deref(),
         publisher: q.publisher.as_deref(),
         offset: (page - 1).saturating_mul(per_page),
         limit: per_page,
     };
     service::search(&state.db, query, &state.config.public_url).await.map(ApiJson)
+}
+
+/// The formats, themes, licences and publishers present in the public pool, with how many
+/// datasets have each (most frequent first): the browse page's filters.
+#[utoipa::path(get, path = "/api/v1/datasets/facets", tag = "datasets", responses((status = 200, body = DatasetFacets)))]
+pub async fn facets(State(state): State<AppState>) -> AppResult<ApiJson<DatasetFacets>> {
+    service::facets(&state.db).await.map(ApiJson)
 }
 
 /// Publish a dataset (organisers of the publishing organisation).

@@ -10,13 +10,14 @@ use crate::storage::{sniff, Storage, UploadError};
 use bytes::Bytes;
 use futures_util::Stream;
 use hackops_shared::datasets::{
-    format_from_name, CsvDialect, DatasetDto, DatasetList, DatasetRequest, RemoteResourceRequest,
-    ResourceDto, ResourcePreview, TableSchema,
+    format_from_name, CsvDialect, DatasetDto, DatasetFacets, DatasetList, DatasetRequest,
+    FacetCount, RemoteResourceRequest, ResourceDto, ResourcePreview, TableSchema,
 };
 use hackops_shared::error::ErrorCode;
 use hackops_shared::ids::OrganisationId;
 use hackops_shared::validation::{self, slugify};
 use sea_orm::{ConnectionTrait, DatabaseConnection};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use uuid::Uuid;
 
 pub fn download_path(resource: Uuid) -> String {
@@ -76,6 +77,8 @@ pub async fn dtos(
                 spatial: d.spatial,
                 frequency: d.frequency,
                 contact_email: d.contact_email,
+                temporal_start: d.temporal_start,
+                temporal_end: d.temporal_end,
                 resources: mine.into_iter().map(|r| resource_dto(r, public_url)).collect(),
                 created_at: d.created_at,
                 modified_at: d.modified_at,
@@ -148,6 +151,7 @@ pub struct Query<'a> {
     pub q: Option<&'a str>,
     pub licence: Option<&'a str>,
     pub format: Option<&'a str>,
+    pub theme: Option<&'a str>,
     /// Organisation slug.
     pub publisher: Option<&'a str>,
     pub offset: u64,
@@ -172,6 +176,7 @@ pub async fn search(
             text: query.q,
             licence: query.licence,
             format: query.format,
+            theme: query.theme,
             organisation,
             offset: query.offset,
             limit: query.limit.clamp(1, 1000),
@@ -180,6 +185,74 @@ pub async fn search(
     )
     .await?;
     Ok(DatasetList { items: dtos(db, page, public_url).await?, total })
+}
+
+/// The formats, themes, licences and publishers of the public pool, with how many datasets
+/// have each; most frequent first, then by value.
+pub async fn facets(db: &DatabaseConnection) -> AppResult<DatasetFacets> {
+    let rows = repo::facet_rows(db, handout::embargoed(db).await?).await?;
+    let mut themes: BTreeMap<String, u64> = BTreeMap::new();
+    let mut licences: BTreeMap<String, u64> = BTreeMap::new();
+    let mut publishers: BTreeMap<Uuid, u64> = BTreeMap::new();
+    let public: HashSet<Uuid> = rows.datasets.iter().map(|d| d.0).collect();
+    for (_, theme_json, licence, organisation) in &rows.datasets {
+        let mine: Vec<String> = serde_json::from_str(theme_json).unwrap_or_default();
+        for theme in mine.into_iter().collect::<BTreeSet<_>>() {
+            *themes.entry(theme).or_default() += 1;
+        }
+        *licences.entry(licence.clone()).or_default() += 1;
+        *publishers.entry(*organisation).or_default() += 1;
+    }
+    // Formats compare as the filter does (case-insensitively); each is named by its most
+    // usual spelling (`GeoJSON`).
+    let mut formats: BTreeMap<String, (BTreeSet<Uuid>, BTreeMap<String, u64>)> = BTreeMap::new();
+    for (dataset, format) in rows.formats {
+        let format = format.trim();
+        if !format.is_empty() && public.contains(&dataset) {
+            let (datasets, spellings) = formats.entry(format.to_uppercase()).or_default();
+            datasets.insert(dataset);
+            *spellings.entry(format.to_owned()).or_default() += 1;
+        }
+    }
+    let orgs = organisations::summaries(db, publishers.keys().copied().collect()).await?;
+    let sorted = |mut v: Vec<FacetCount>| {
+        v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+        v
+    };
+    let plain = |m: BTreeMap<String, u64>| {
+        sorted(
+            m.into_iter()
+                .map(|(v, count)| FacetCount { label: v.clone(), value: v, count })
+                .collect(),
+        )
+    };
+    Ok(DatasetFacets {
+        formats: sorted(
+            formats
+                .into_values()
+                .map(|(ids, spellings)| {
+                    let mut spellings: Vec<(String, u64)> = spellings.into_iter().collect();
+                    spellings.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+                    let value = spellings.swap_remove(0).0;
+                    FacetCount { label: value.clone(), value, count: ids.len() as u64 }
+                })
+                .collect(),
+        ),
+        themes: plain(themes),
+        licences: plain(licences),
+        publishers: sorted(
+            publishers
+                .into_iter()
+                .filter_map(|(id, count)| {
+                    orgs.get(&id).map(|o| FacetCount {
+                        value: o.slug.clone(),
+                        label: o.name.clone(),
+                        count,
+                    })
+                })
+                .collect(),
+        ),
+    })
 }
 
 async fn publishable(

@@ -38,6 +38,8 @@ fn context() -> Value {
         "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
         "dct:issued": {"@type": "xsd:dateTime"},
         "dct:modified": {"@type": "xsd:dateTime"},
+        "dcat:startDate": {"@type": "xsd:date"},
+        "dcat:endDate": {"@type": "xsd:date"},
         "dcat:byteSize": {"@type": "xsd:nonNegativeInteger"},
     })
 }
@@ -49,6 +51,10 @@ fn jsonld(body: Value) -> Response {
 
 fn rfc3339(t: time::OffsetDateTime) -> String {
     t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
+}
+
+fn iso_date(d: time::Date) -> String {
+    d.format(time::macros::format_description!("[year]-[month]-[day]")).unwrap_or_default()
 }
 
 /// The EU vocabulary of file types, for `dct:format`.
@@ -156,6 +162,16 @@ pub fn dataset_node(d: &DatasetDto, base: &str) -> Value {
     if let Some(frequency) = &d.frequency {
         node["dct:accrualPeriodicity"] = frequency_node(frequency);
     }
+    if d.temporal_start.is_some() || d.temporal_end.is_some() {
+        let mut period = json!({"@type": "dct:PeriodOfTime"});
+        if let Some(start) = d.temporal_start {
+            period["dcat:startDate"] = json!(iso_date(start));
+        }
+        if let Some(end) = d.temporal_end {
+            period["dcat:endDate"] = json!(iso_date(end));
+        }
+        node["dct:temporal"] = period;
+    }
     node
 }
 
@@ -177,6 +193,7 @@ pub async fn catalog(
         q: None,
         licence: None,
         format: None,
+        theme: None,
         publisher: None,
         offset: (page - 1) * PAGE_SIZE,
         limit: PAGE_SIZE,

@@ -215,6 +215,156 @@ async fn search_filters_and_pages() {
     assert!(licences.as_array().unwrap().iter().any(|l| l["id"] == "etalab-2.0"));
 }
 
+async fn themed(app: &TestApp, token: &str, title: &str, licence: &str, themes: &[&str]) {
+    let body = json!({"title": title, "licence_id": licence, "themes": themes});
+    let r = app.post_as("/api/v1/datasets", token, &body).await;
+    assert_eq!(r.status(), StatusCode::CREATED, "{title}");
+}
+
+async fn names(app: &TestApp, path: &str) -> Vec<String> {
+    let list: Value = app.get(path).await.json().await.unwrap();
+    let mut names: Vec<String> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["name"].as_str().unwrap().to_owned())
+        .collect();
+    names.sort();
+    assert_eq!(list["total"], names.len(), "{path}");
+    names
+}
+
+#[tokio::test]
+async fn the_theme_filter_matches_whole_themes_and_facets_count_the_pool() {
+    let app = spawn_app().await;
+    let token = publisher(&app).await;
+    themed(&app, &token, "Arrêts de bus", "ODbL-1.0", &["Mobilité", "transport"]).await;
+    themed(&app, &token, "Autobus scolaires", "etalab-2.0", &["autobus", "éducation"]).await;
+    themed(&app, &token, "Taux de chômage", "etalab-2.0", &["emploi_100%", "économie"]).await;
+    themed(&app, &token, "Emplois", "etalab-2.0", &["emploiX100Y", "économie"]).await;
+    themed(&app, &token, "Sans thème", "CC0-1.0", &[]).await;
+    upload(&app, &token, "arrets-de-bus", "a.csv", CSV.as_bytes().to_vec()).await;
+    upload(&app, &token, "arrets-de-bus", "b.csv", CSV.as_bytes().to_vec()).await;
+    upload(&app, &token, "emplois", "e.CSV", CSV.as_bytes().to_vec()).await;
+    let link = json!({"title": "API", "url": "https://data.example.org/x.json"});
+    app.post_as("/api/v1/datasets/emplois/resources/link", &token, &link).await;
+
+    // Exactly, case-insensitively: `bus` is not `autobus`, `MOBILITÉ` is `mobilité`.
+    assert_eq!(names(&app, "/api/v1/datasets?theme=MOBILIT%C3%89").await, ["arrets-de-bus"]);
+    assert_eq!(names(&app, "/api/v1/datasets?theme=bus").await, Vec::<String>::new());
+    assert_eq!(names(&app, "/api/v1/datasets?theme=autobus").await, ["autobus-scolaires"]);
+    // `%` and `_` are characters of the theme, not wildcards.
+    assert_eq!(names(&app, "/api/v1/datasets?theme=emploi_100%25").await, ["taux-de-chomage"]);
+    assert_eq!(names(&app, "/api/v1/datasets?theme=emploi%25").await, Vec::<String>::new());
+    assert_eq!(names(&app, "/api/v1/datasets?theme=%25").await, Vec::<String>::new());
+    assert_eq!(names(&app, "/api/v1/datasets?theme=_").await, Vec::<String>::new());
+    assert_eq!(
+        names(&app, "/api/v1/datasets?theme=%C3%A9conomie").await,
+        ["emplois", "taux-de-chomage"]
+    );
+    assert_eq!(
+        names(&app, "/api/v1/datasets?theme=%C3%A9conomie&format=csv").await,
+        ["emplois"],
+        "with the other filters"
+    );
+    // CKAN: themes are groups.
+    let ckan: Value = app
+        .get("/api/3/action/package_search?fq=groups:%22emploi_100%25%22")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(ckan["result"]["count"], 1);
+    assert_eq!(ckan["result"]["results"][0]["groups"][0]["name"], "emploi_100%");
+
+    let facets: Value = app.get("/api/v1/datasets/facets").await.json().await.unwrap();
+    let counts = |key: &str| -> Vec<(String, u64)> {
+        facets[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| (f["value"].as_str().unwrap().to_owned(), f["count"].as_u64().unwrap()))
+            .collect()
+    };
+    let pairs = |v: &[(&str, u64)]| -> Vec<(String, u64)> {
+        v.iter().map(|(s, n)| ((*s).to_owned(), *n)).collect()
+    };
+    // A dataset counts once per format however many files it has; `e.CSV` is CSV.
+    assert_eq!(counts("formats"), pairs(&[("CSV", 2), ("JSON", 1)]));
+    assert_eq!(
+        counts("themes"),
+        pairs(&[
+            ("économie", 2),
+            ("autobus", 1),
+            ("emploi_100%", 1),
+            ("emploix100y", 1),
+            ("mobilité", 1),
+            ("transport", 1),
+            ("éducation", 1),
+        ])
+    );
+    assert_eq!(counts("licences"), pairs(&[("etalab-2.0", 3), ("CC0-1.0", 1), ("ODbL-1.0", 1)]));
+    let publishers = facets["publishers"].as_array().unwrap();
+    assert_eq!(publishers.len(), 1);
+    assert_eq!(publishers[0]["count"], 5);
+    let slug = publishers[0]["value"].as_str().unwrap();
+    assert_eq!(names(&app, &format!("/api/v1/datasets?publisher={slug}")).await.len(), 5);
+    assert!(publishers[0]["label"].as_str().is_some_and(|l| !l.is_empty()));
+}
+
+#[tokio::test]
+async fn temporal_coverage_is_validated_and_returned() {
+    let app = spawn_app().await;
+    let token = publisher(&app).await;
+    let backwards = json!({"title": "Comptages vélo", "licence_id": "etalab-2.0",
+        "temporal_start": "2024-06-01", "temporal_end": "2024-05-31"});
+    let err = assert_error(
+        app.post_as("/api/v1/datasets", &token, &backwards).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(err["details"].as_array().unwrap().len(), 1, "{err}");
+    assert_eq!(err["details"][0]["field"], "temporal_end");
+    let garbled = json!({"title": "Comptages vélo", "licence_id": "etalab-2.0",
+        "temporal_start": "01/06/2024", "temporal_end": "2024-13-01"});
+    let err = assert_error(
+        app.post_as("/api/v1/datasets", &token, &garbled).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    let mut fields: Vec<&str> =
+        err["details"].as_array().unwrap().iter().map(|d| d["field"].as_str().unwrap()).collect();
+    fields.sort_unstable();
+    assert_eq!(fields, ["temporal_end", "temporal_start"]);
+
+    let ok = json!({"title": "Comptages vélo", "licence_id": "etalab-2.0",
+        "temporal_start": "2024-01-01", "temporal_end": "2024-01-01"});
+    let r = app.post_as("/api/v1/datasets", &token, &ok).await;
+    assert_eq!(r.status(), StatusCode::CREATED, "a single day");
+    let d: Value = app.get("/api/v1/datasets/comptages-velo").await.json().await.unwrap();
+    assert_eq!(
+        (&d["temporal_start"], &d["temporal_end"]),
+        (&json!("2024-01-01"), &json!("2024-01-01"))
+    );
+    let open = json!({"title": "Depuis 2020", "licence_id": "etalab-2.0", "temporal_start": "2020-01-01", "temporal_end": ""});
+    assert_eq!(app.post_as("/api/v1/datasets", &token, &open).await.status(), StatusCode::CREATED);
+    let d: Value = app.get("/api/v1/datasets/depuis-2020").await.json().await.unwrap();
+    assert_eq!(d["temporal_start"], "2020-01-01");
+    assert!(d.get("temporal_end").is_none(), "{d}");
+    let node: Value = app.get("/dataset/depuis-2020.jsonld").await.json().await.unwrap();
+    assert_eq!(
+        node["dct:temporal"],
+        json!({"@type": "dct:PeriodOfTime", "dcat:startDate": "2020-01-01"})
+    );
+    let ckan: Value =
+        app.get("/api/3/action/package_show?id=comptages-velo").await.json().await.unwrap();
+    let extras = ckan["result"]["extras"].as_array().unwrap();
+    assert!(extras.contains(&json!({"key": "temporal_start", "value": "2024-01-01"})));
+    assert!(extras.contains(&json!({"key": "temporal_end", "value": "2024-01-01"})));
+}
+
 #[tokio::test]
 async fn ckan_clients_can_list_search_and_download() {
     let app = spawn_app().await;
@@ -945,6 +1095,20 @@ fn check_dcat_dataset(d: &jsonld::Node, problems: &mut Vec<String>) {
             .all(|f| f.has_type(&format!("{DCT}Frequency"))),
         "dct:accrualPeriodicity a dct:Frequency",
     );
+    for period in d.nodes(&format!("{DCT}temporal")) {
+        need(period.has_type(&format!("{DCT}PeriodOfTime")), "dct:temporal a dct:PeriodOfTime");
+        for p in ["startDate", "endDate"] {
+            let values = period.values(&format!("{DCAT}{p}"));
+            need(
+                values.len() <= 1 && values.iter().all(|v| typed(v, "date")),
+                &format!("dcat:{p} xsd:date"),
+            );
+        }
+    }
+    need(
+        d.nodes(&format!("{DCT}temporal")).len() == d.values(&format!("{DCT}temporal")).len(),
+        "dct:temporal a node",
+    );
     let distributions = d.nodes(&format!("{DCAT}distribution"));
     need(
         distributions.len() == d.values(&format!("{DCAT}distribution")).len(),
@@ -995,7 +1159,7 @@ async fn the_dcat_ap_documents_expand_to_the_mandatory_and_recommended_propertie
     let token = publisher(&app).await;
     let body = json!({"title": "Arrêts de bus", "description": "Les arrêts du réseau.", "licence_id": "ODbL-1.0",
         "keywords": ["transport"], "themes": ["mobilité"], "spatial": "Dakar", "frequency": "monthly",
-        "contact_email": "data@dakar.example"});
+        "contact_email": "data@dakar.example", "temporal_start": "2023-01-01", "temporal_end": "2023-12-31"});
     assert_eq!(app.post_as("/api/v1/datasets", &token, &body).await.status(), StatusCode::CREATED);
     upload(&app, &token, "arrets-de-bus", "arrets.csv", CSV.as_bytes().to_vec()).await;
     let link =
@@ -1051,6 +1215,12 @@ async fn the_dcat_ap_documents_expand_to_the_mandatory_and_recommended_propertie
     );
     assert_eq!(one.nodes(&format!("{DCAT}theme")).len(), 1);
     assert_eq!(one.nodes(&format!("{DCAT}contactPoint")).len(), 1);
+    let period = one.nodes(&format!("{DCT}temporal"));
+    assert_eq!(period.len(), 1);
+    assert!(matches!(
+        period[0].values(&format!("{DCAT}endDate")),
+        [Object::Literal { value: Value::String(end), .. }] if end == "2023-12-31"
+    ));
     assert_eq!(
         one.nodes(&format!("{DCT}license"))[0].id.as_deref(),
         Some("https://opendatacommons.org/licenses/odbl/1-0/")

@@ -338,6 +338,9 @@ pub fn normalise(record: Record) -> Result<Normalised, Skip> {
             spatial,
             frequency,
             contact_email,
+            // The importers do not read `dct:temporal` / `temporal` yet.
+            temporal_start: None,
+            temporal_end: None,
         },
         issued,
         modified,

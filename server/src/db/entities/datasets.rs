@@ -27,6 +27,10 @@ pub struct Model {
     pub source_url: Option<String>,
     /// Harvested datasets: the record's identifier at the source.
     pub source_id: Option<String>,
+    /// Temporal coverage: the first day the data covers.
+    pub temporal_start: Option<TimeDate>,
+    /// Temporal coverage: the last day the data covers.
+    pub temporal_end: Option<TimeDate>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
