@@ -171,7 +171,7 @@ pub static FR: SetupTexts = SetupTexts {
     tab_challenges: "Défis",
     tab_agenda: "Programme",
     tab_registrations: "Inscriptions",
-    tab_datasets: "Données",
+    tab_datasets: "Jeux de données",
 
     save: "Enregistrer",
     saved: "Enregistré.",

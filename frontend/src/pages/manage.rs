@@ -441,6 +441,25 @@ impl Section {
 
 #[component]
 fn SectionTabs(id: hackops_shared::ids::EventId, section: Memo<Section>) -> impl IntoView {
+    // On a phone the tabs scroll sideways: keep the current one in sight.
+    Effect::new(move |_| {
+        section.track();
+        request_animation_frame(|| {
+            let Some(tab) =
+                document().query_selector(".tabs a[aria-current='page']").ok().flatten()
+            else {
+                return;
+            };
+            let options = Object::new();
+            let _ = Reflect::set(&options, &"block".into(), &"nearest".into());
+            let _ = Reflect::set(&options, &"inline".into(), &"center".into());
+            if let Ok(scroll) =
+                Reflect::get(&tab, &"scrollIntoView".into()).and_then(|f| f.dyn_into::<Function>())
+            {
+                let _ = scroll.call1(&tab, &options);
+            }
+        });
+    });
     view! {
         <nav class="tabs" aria-label=tr(|t| t.setup.tabs_label)>
             <ul>
