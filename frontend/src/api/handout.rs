@@ -2,7 +2,6 @@
 //! the organisers' attachments of datasets to challenges, and per-team download counts.
 
 use super::{get, post, write, write_empty, ApiError, Verb};
-use hackops_shared::datasets::DatasetList;
 use hackops_shared::handout::{
     ChallengeDatasetDto, DownloadLinkDto, HandoutDatasetDto, HandoutDto, TeamDownloadList,
 };
@@ -69,9 +68,4 @@ pub async fn detach(
 ) -> Result<(), ApiError> {
     let rest = format!("challenges/{challenge}/datasets/{dataset}");
     write_empty::<Value>(Verb::Delete, &path(event, &rest), None, lang, Some(&token)).await
-}
-
-/// The pool's datasets, first page, for the attach form's list.
-pub async fn pool(lang: Lang) -> Result<DatasetList, ApiError> {
-    get("/datasets?per_page=100", lang, None).await
 }

@@ -3,9 +3,9 @@
 //! control room, the organisers attach datasets to challenges and follow the downloads.
 
 use crate::api;
-use crate::components::dynamic;
 use crate::components::form::{CheckField, FormBanner, FormState, SelectField, SubmitButton};
 use crate::components::status::{use_announcer, LoadError, Loading};
+use crate::components::{download, dynamic};
 use crate::i18n::{tr, use_i18n, Texts};
 use crate::pages::event_ops::Ops;
 use crate::session::use_session;
@@ -13,17 +13,6 @@ use hackops_shared::handout::HandoutDatasetDto;
 use hackops_shared::ids::ChallengeId;
 use leptos::prelude::*;
 use serde_json::json;
-use wasm_bindgen::JsCast;
-
-/// Starts the browser's download of `url` (same origin, served as an attachment).
-fn start_download(url: &str) {
-    let Ok(link) = document().create_element("a") else { return };
-    let _ = link.set_attribute("href", url);
-    let _ = link.set_attribute("download", "");
-    if let Ok(link) = link.dyn_into::<web_sys::HtmlElement>() {
-        link.click();
-    }
-}
 
 /// The signed-in team member's datasets. Nothing for people outside a team.
 #[component]
@@ -110,7 +99,9 @@ fn HandoutItem(ops: Ops, item: HandoutDatasetDto, refetch: Callback<()>) -> impl
                 let name = name.clone();
                 async move { api::handout::link(ops.id, &name, resource, lang, token).await }
             },
-            move |link| start_download(&link.url),
+            move |link| {
+                download(&link.url, "");
+            },
         );
     };
     let licence = item.licence.clone();
@@ -190,7 +181,8 @@ pub fn DatasetsSetup(ops: Ops) -> impl IntoView {
         let lang = i18n.lang_untracked();
         async move { session.authorized(|token| api::handout::downloads(ops.id, lang, token)).await }
     });
-    let pool = LocalResource::new(move || api::handout::pool(i18n.lang_untracked()));
+    // The pool's first hundred datasets, for the attach form's list.
+    let pool = LocalResource::new(move || api::pool::search("per_page=100", i18n.lang_untracked()));
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if !form.begin() {

@@ -1,10 +1,10 @@
 //! The organisers' control room: live counts, phase control, announcements, CSV exports.
 
 use crate::api::{self, ApiError};
-use crate::components::dynamic;
 use crate::components::form::{CheckField, FormBanner, FormState, SubmitButton};
 use crate::components::phase_badge::PhaseBadge;
 use crate::components::status::{use_announcer, use_title, LoadError, Loading};
+use crate::components::{download, dynamic, focus_later};
 use crate::i18n::{tr, use_i18n, Texts};
 use crate::pages::event_ops::{News, Ops};
 use crate::pages::handout::DatasetsSetup;
@@ -178,16 +178,6 @@ fn ControlRoom(
     }
 }
 
-fn focus(id: &'static str) {
-    request_animation_frame(move || {
-        if let Some(el) =
-            document().get_element_by_id(id).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-        {
-            let _ = el.focus();
-        }
-    });
-}
-
 /// "Move to: Hacking", behind a confirmation.
 #[component]
 fn PhaseControl(ops: Ops) -> impl IntoView {
@@ -212,7 +202,7 @@ fn PhaseControl(ops: Ops) -> impl IntoView {
                     form.done();
                     confirming.set(false);
                     announcer.say(i18n.texts_untracked().ops.phase_changed);
-                    focus("phase-heading");
+                    focus_later("phase-heading");
                 }
                 Err(error) => form.fail(error),
             }
@@ -230,7 +220,7 @@ fn PhaseControl(ops: Ops) -> impl IntoView {
                 (None, _) => view! { <p class="muted">{tr(|t| t.ops.last_phase)}</p> }.into_any(),
                 (Some(next), false) => view! {
                     <button type="button" class="btn btn-primary btn-block" data-testid="phase-next"
-                        on:click=move |_| { confirming.set(true); focus("phase-confirm"); }>
+                        on:click=move |_| { confirming.set(true); focus_later("phase-confirm"); }>
                         {tr(|t| t.ops.move_to)} " " {move || next.label(i18n.lang())}
                     </button>
                 }
@@ -247,7 +237,7 @@ fn PhaseControl(ops: Ops) -> impl IntoView {
                                 {tr(|t| t.ops.confirm)}
                             </button>
                             <button type="button" class="btn btn-secondary"
-                                on:click=move |_| { confirming.set(false); focus("phase-heading"); }>
+                                on:click=move |_| { confirming.set(false); focus_later("phase-heading"); }>
                                 {tr(|t| t.ops.cancel)}
                             </button>
                         </div>
@@ -368,10 +358,7 @@ fn save(name: &str, text: &str) -> Option<()> {
     let urls = Reflect::get(&global, &"URL".into()).ok()?;
     let create: Function = Reflect::get(&urls, &"createObjectURL".into()).ok()?.dyn_into().ok()?;
     let href = create.call1(&urls, &blob).ok()?;
-    let link = document().create_element("a").ok()?;
-    link.set_attribute("href", &href.as_string()?).ok()?;
-    link.set_attribute("download", name).ok()?;
-    link.dyn_into::<web_sys::HtmlElement>().ok()?.click();
+    download(&href.as_string()?, name)?;
     let revoke: Function = Reflect::get(&urls, &"revokeObjectURL".into()).ok()?.dyn_into().ok()?;
     set_timeout(move || drop(revoke.call1(&urls, &href)), std::time::Duration::from_secs(10));
     Some(())

@@ -2,11 +2,11 @@
 //! challenges, the agenda, and the registrations waiting for approval.
 
 use crate::api;
-use crate::components::dynamic;
 use crate::components::form::{
     CheckField, FormBanner, FormState, SelectField, SubmitButton, TextField,
 };
 use crate::components::status::{use_announcer, LoadError, Loading};
+use crate::components::{dynamic, focus_later};
 use crate::format::{date_range, from_wall_clock, time_zones, to_wall_clock, Detail};
 use crate::i18n::{tr, use_i18n};
 use crate::pages::event_ops::Ops;
@@ -328,7 +328,7 @@ pub fn ChallengesSetup(ops: Ops) -> impl IntoView {
         summary.set(c.summary);
         description.set(c.description);
         prize.set(c.prize.unwrap_or_default());
-        focus_field("field-title");
+        focus_later("field-title");
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -449,17 +449,6 @@ pub fn ChallengesSetup(ops: Ops) -> impl IntoView {
             </section>
         </div>
     }
-}
-
-fn focus_field(id: &'static str) {
-    request_animation_frame(move || {
-        use wasm_bindgen::JsCast;
-        if let Some(el) =
-            document().get_element_by_id(id).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-        {
-            let _ = el.focus();
-        }
-    });
 }
 
 /// The agenda: the sessions in order, each removable, and a form to add one.

@@ -113,13 +113,9 @@ pub async fn export(
 ) -> AppResult<impl IntoResponse> {
     let id = event_id(&id)?;
     let principal = signed_in(&state, user).await?;
-    let csv = service::registrations_csv(&state.db, &principal, id).await?;
-    Ok((
-        [
-            (http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (http::header::CONTENT_DISPOSITION, "attachment; filename=\"registrations.csv\""),
-        ],
-        csv,
+    Ok(csv_attachment(
+        "registrations.csv",
+        service::registrations_csv(&state.db, &principal, id).await?,
     ))
 }
 
@@ -409,12 +405,17 @@ pub async fn export_teams(
 ) -> AppResult<impl IntoResponse> {
     let id = event_id(&id)?;
     let principal = signed_in(&state, user).await?;
-    let csv = service::teams_csv(&state.db, &principal, id).await?;
-    Ok((
+    Ok(csv_attachment("teams.csv", service::teams_csv(&state.db, &principal, id).await?))
+}
+
+/// A CSV file for the browser to save under `file_name`.
+fn csv_attachment(file_name: &'static str, csv: String) -> impl IntoResponse {
+    let disposition = format!("attachment; filename=\"{file_name}\"");
+    (
         [
-            (http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (http::header::CONTENT_DISPOSITION, "attachment; filename=\"teams.csv\""),
+            (http::header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (http::header::CONTENT_DISPOSITION, disposition),
         ],
         csv,
-    ))
+    )
 }
