@@ -14,21 +14,50 @@ fn parse_rss(status: &str) -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
-/// User + system CPU time of a process (all its threads), in clock ticks.
-pub fn cpu_ticks(pid: u32) -> anyhow::Result<u64> {
+/// CPU time of a process (all its threads), in clock ticks: in user space and in the kernel.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CpuTicks {
+    pub user: u64,
+    pub system: u64,
+}
+
+impl CpuTicks {
+    pub fn total(self) -> u64 {
+        self.user + self.system
+    }
+
+    pub fn since(self, start: CpuTicks) -> CpuTicks {
+        CpuTicks {
+            user: self.user.saturating_sub(start.user),
+            system: self.system.saturating_sub(start.system),
+        }
+    }
+}
+
+impl std::iter::Sum for CpuTicks {
+    fn sum<I: Iterator<Item = CpuTicks>>(iter: I) -> CpuTicks {
+        iter.fold(CpuTicks::default(), |a, b| CpuTicks {
+            user: a.user + b.user,
+            system: a.system + b.system,
+        })
+    }
+}
+
+/// User and system CPU time of a process (all its threads), in clock ticks.
+pub fn cpu_ticks(pid: u32) -> anyhow::Result<CpuTicks> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))
         .with_context(|| format!("cannot read /proc/{pid}/stat"))?;
     parse_cpu_ticks(&stat).with_context(|| format!("cannot parse /proc/{pid}/stat"))
 }
 
-fn parse_cpu_ticks(stat: &str) -> Option<u64> {
+fn parse_cpu_ticks(stat: &str) -> Option<CpuTicks> {
     // The command name (field 2) may contain spaces and parentheses: fields restart after the
     // last ')'. utime and stime are fields 14 and 15, i.e. 12th and 13th after it.
     let rest = &stat[stat.rfind(')')? + 1..];
     let mut fields = rest.split_whitespace().skip(11);
     let utime: u64 = fields.next()?.parse().ok()?;
     let stime: u64 = fields.next()?.parse().ok()?;
-    Some(utime + stime)
+    Some(CpuTicks { user: utime, system: stime })
 }
 
 /// Time the process's threads spent runnable but waiting for a CPU (run-queue delay), ns:
@@ -63,7 +92,7 @@ mod tests {
     fn parses_rss_and_cpu() {
         assert_eq!(parse_rss("Name:\tx\nVmRSS:\t   12345 kB\nVmSwap: 0 kB\n"), Some(12345));
         let stat = "4242 (tokio (rt) 1) S 1 2 3 4 5 6 7 8 9 10 250 50 0 0 20 0 3 0";
-        assert_eq!(parse_cpu_ticks(stat), Some(300));
+        assert_eq!(parse_cpu_ticks(stat), Some(CpuTicks { user: 250, system: 50 }));
     }
 
     #[test]

@@ -62,6 +62,8 @@ pub struct RunResult {
     /// Server CPU (user + system) over the measured window: publishing + drain (fanout), the
     /// hold (hold).
     pub server_cpu_secs: f64,
+    /// The kernel's part of `server_cpu_secs` (system time).
+    pub server_system_secs: f64,
     pub wall_secs: f64,
     /// Fan-out: how long the drain after the last publish lasted (the server was still busy).
     pub drain_secs: f64,
@@ -92,6 +94,10 @@ pub struct RunResult {
     pub avg_frame_bytes: Option<f64>,
     /// Update frames delivered per second of server CPU.
     pub frames_per_cpu_sec: Option<f64>,
+    /// Update frames delivered per second of the server's kernel (system) CPU alone: the most
+    /// any server could reach that writes the same frames with as many syscalls, were its own
+    /// user-space work free.
+    pub frames_per_system_sec: Option<f64>,
     /// The end of the server log, kept when the run had a functional problem.
     pub server_log_tail: Option<String>,
 }
@@ -125,6 +131,8 @@ impl RunResult {
             (updates > 0).then(|| self.counters.update_bytes as f64 / updates as f64);
         self.frames_per_cpu_sec =
             (self.server_cpu_secs > 0.0).then(|| updates as f64 / self.server_cpu_secs);
+        self.frames_per_system_sec =
+            (self.server_system_secs > 0.0).then(|| updates as f64 / self.server_system_secs);
     }
 
     pub fn finish(&mut self) {
@@ -205,6 +213,8 @@ pub struct Summary {
     pub delivery_ratio: Option<f64>,
     pub avg_frame_bytes: Option<f64>,
     pub frames_per_cpu_sec: Option<f64>,
+    pub frames_per_system_sec: Option<f64>,
+    pub server_system_share: Option<f64>,
     pub server_cpu_util: Option<f64>,
     pub loadgen_cpu_util: Option<f64>,
     pub server_runqueue_wait: Option<f64>,
@@ -255,6 +265,10 @@ pub fn summarise(runs: &[RunResult]) -> Vec<Summary> {
                 delivery_ratio: m(&|r| r.delivery_ratio),
                 avg_frame_bytes: m(&|r| r.avg_frame_bytes),
                 frames_per_cpu_sec: m(&|r| r.frames_per_cpu_sec),
+                frames_per_system_sec: m(&|r| r.frames_per_system_sec),
+                server_system_share: m(&|r| {
+                    (r.server_cpu_secs > 0.0).then(|| r.server_system_secs / r.server_cpu_secs)
+                }),
                 server_cpu_util: m(&|r| Some(r.server_cpu_util)),
                 loadgen_cpu_util: m(&|r| Some(r.loadgen_cpu_util)),
                 server_runqueue_wait: m(&|r| Some(r.server_runqueue_wait)),
@@ -428,6 +442,8 @@ pub fn markdown(report: &Report) -> String {
             row("delivery ratio", &|s| opt(s.delivery_ratio, 3));
             row("frame bytes", &|s| opt(s.avg_frame_bytes, 0));
             row("**frames / server-CPU-s**", &|s| opt(s.frames_per_cpu_sec, 0));
+            row("kernel share of server CPU", &|s| opt(s.server_system_share, 2));
+            row("frames / server-kernel-CPU-s", &|s| opt(s.frames_per_system_sec, 0));
             row("server CPU utilisation", &|s| opt(s.server_cpu_util, 3));
             row("load generator CPU utilisation", &|s| opt(s.loadgen_cpu_util, 3));
             row("drain after last publish s", &|s| opt(s.drain_secs, 1));

@@ -337,7 +337,7 @@ async fn drain(server: &Server, settings: &Settings) -> anyhow::Result<f64> {
     while began.elapsed() < settings.max_drain {
         let before = server.cpu_ticks()?;
         tokio::time::sleep(step).await;
-        if server.cpu_ticks()?.saturating_sub(before) <= idle_ticks {
+        if server.cpu_ticks()?.since(before).total() <= idle_ticks {
             break;
         }
     }
@@ -346,8 +346,8 @@ async fn drain(server: &Server, settings: &Settings) -> anyhow::Result<f64> {
 
 /// CPU time of the load generator: this process (publisher) and the shards, clock ticks.
 fn loadgen_ticks(shards: &[ShardProc]) -> u64 {
-    let own = procfs::cpu_ticks(std::process::id()).unwrap_or(0);
-    own + shards.iter().map(|s| procfs::cpu_ticks(s.pid).unwrap_or(0)).sum::<u64>()
+    let ticks = |pid| procfs::cpu_ticks(pid).map(procfs::CpuTicks::total).unwrap_or(0);
+    ticks(std::process::id()) + shards.iter().map(|s| ticks(s.pid)).sum::<u64>()
 }
 
 /// Run-queue delay of the load generator (this process and the shards), ns.
@@ -443,10 +443,11 @@ pub async fn run_once(
             result.publish_http_ms = published.http.as_ref().map(Percentiles::of);
         }
     }
-    let cpu_ticks = server.cpu_ticks()?.saturating_sub(cpu_start);
+    let cpu_ticks = server.cpu_ticks()?.since(cpu_start);
     let loadgen = loadgen_ticks(&shards).saturating_sub(loadgen_start);
     result.wall_secs = wall_start.elapsed().as_secs_f64();
-    result.server_cpu_secs = cpu_ticks as f64 / settings.ticks_per_second as f64;
+    result.server_cpu_secs = cpu_ticks.total() as f64 / settings.ticks_per_second as f64;
+    result.server_system_secs = cpu_ticks.system as f64 / settings.ticks_per_second as f64;
     result.loadgen_cpu_util =
         loadgen as f64 / settings.ticks_per_second as f64 / result.wall_secs.max(1e-9);
     let wall_ns = result.wall_secs.max(1e-9) * 1e9;

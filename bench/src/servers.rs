@@ -286,7 +286,7 @@ impl Server {
     }
 
     /// CPU time of all the server's processes, clock ticks.
-    pub fn cpu_ticks(&self) -> anyhow::Result<u64> {
+    pub fn cpu_ticks(&self) -> anyhow::Result<procfs::CpuTicks> {
         self.pids.iter().map(|&pid| procfs::cpu_ticks(pid)).sum()
     }
 

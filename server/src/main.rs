@@ -12,6 +12,12 @@ use indicatif::{ProgressBar, ProgressStyle};
 use std::io::Write;
 use std::process::ExitCode;
 
+/// mimalloc: size-segregated pages that go back to the system when empty, so the many small,
+/// long-lived connection states are not interleaved with (and kept resident by) the short-lived
+/// buffers of requests. See docs/DECISIONS.md.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Hackops runs civic open-data hackathons: events, teams, datasets, live judging and results
 /// published back into the open data pool.
 #[derive(Parser)]

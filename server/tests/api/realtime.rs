@@ -198,6 +198,10 @@ async fn bad_input_is_answered_and_others_stay_served() {
     assert_eq!(sloppy.next().await["code"], "invalid_message");
     sloppy.send(json!({"type": "ping"})).await;
     assert_eq!(sloppy.next().await, json!({"type": "pong"}));
+    // Larger than the 1 KiB read buffer, under the 4 KiB cap: read whole, over several reads.
+    let padded = format!(r#"{{"type":"ping"{}}}"#, " ".repeat(3_500));
+    sloppy.ws.send(Message::Text(padded.into())).await.unwrap();
+    assert_eq!(sloppy.next().await, json!({"type": "pong"}));
 
     // Oversized frame: 1009. Binary garbage: 1003. A flood: rate limited, then 1008.
     let mut big = Client::connect(&app).await;
