@@ -429,6 +429,18 @@ async fn revoked(
     }
 }
 
+/// The ping timer of one connection. Its first tick falls at a random point of the first
+/// period, so that connections opened together (a crowd arriving, everyone reconnecting after a
+/// restart) do not all ping, and read the pongs, in the same instant forever after: their
+/// pings spread evenly over the period instead of arriving as one burst that delays broadcasts.
+fn heartbeat(period: Duration) -> tokio::time::Interval {
+    use rand::Rng;
+    let first = rand::thread_rng().gen_range(Duration::ZERO..=period);
+    let mut timer = tokio::time::interval_at(Instant::now() + first, period);
+    timer.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    timer
+}
+
 /// Runs the protocol until the connection ends.
 ///
 /// The future is the resident state of every idle connection, so it is kept small: the rare
@@ -444,8 +456,7 @@ where
         NonZeroU32::new(ctx.limits.messages_per_second).unwrap_or(NonZeroU32::MIN),
     )
     .allow_burst(NonZeroU32::new(ctx.limits.burst).unwrap_or(NonZeroU32::MIN));
-    let mut heartbeat = tokio::time::interval(ctx.limits.heartbeat);
-    heartbeat.tick().await;
+    let mut heartbeat = heartbeat(ctx.limits.heartbeat);
     let shutdown = ctx.hub.shutdown.clone();
     let mut conn = Conn {
         sink,
@@ -863,10 +874,38 @@ mod tests {
             idle_timeout: Duration::from_secs(25),
             ..Limits::default()
         });
+        let opened = Instant::now();
         h.json().await;
-        assert!(matches!(h.recv().await, Message::Ping(_)));
-        assert!(matches!(h.recv().await, Message::Ping(_)));
-        assert_eq!(h.close_code().await, close::HEARTBEAT_TIMEOUT);
+        // The first ping comes at a random point of the first period, then one per period.
+        let mut pings = 0;
+        let code = loop {
+            match h.recv().await {
+                Message::Ping(_) => pings += 1,
+                Message::Close(Some(frame)) => break frame.code,
+                other => panic!("expected pings then a close, got {other:?}"),
+            }
+        };
+        assert_eq!(code, close::HEARTBEAT_TIMEOUT);
+        assert!(pings >= 2, "{pings} pings before giving up");
+        let waited = opened.elapsed();
+        assert!(
+            waited > Duration::from_secs(25) && waited <= Duration::from_secs(40),
+            "{waited:?}"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn connections_opened_together_ping_at_different_times() {
+        let period = Duration::from_secs(25);
+        let mut firsts = Vec::new();
+        for _ in 0..8 {
+            let opened = Instant::now();
+            heartbeat(period).tick().await;
+            firsts.push(opened.elapsed());
+        }
+        assert!(firsts.iter().all(|first| *first <= period), "{firsts:?}");
+        firsts.dedup();
+        assert!(firsts.len() > 1, "eight connections pinged first at the same offset: {firsts:?}");
     }
 
     /// Bytes of the `serve` future: 1,216 in a debug build with these in-memory channels.
