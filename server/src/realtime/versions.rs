@@ -21,9 +21,9 @@ pub async fn bump(db: &impl ConnectionTrait, topic: Topic) -> Result<u64, sea_or
             )
             .to_owned(),
     )
-    .exec_without_returning(db)
-    .await?;
-    current(db, topic).await
+    .exec_with_returning(db)
+    .await
+    .map(|row| u64::try_from(row.version).unwrap_or(0))
 }
 
 /// The current version; 0 for a topic that never changed.
