@@ -8,6 +8,7 @@ use crate::error::AppError;
 use crate::ops::metrics::Metrics;
 use crate::realtime::hub::Hub;
 use crate::realtime::routes::Connections;
+use crate::realtime::runtime::SocketRuntime;
 use crate::realtime::socket::Limits;
 use crate::realtime::{bus::Bus, Realtime};
 use crate::{
@@ -48,6 +49,8 @@ pub struct AppState {
     pub realtime: Realtime,
     pub ws_connections: Arc<Connections>,
     pub ws_limits: Arc<Limits>,
+    /// Where the websocket connections' tasks run.
+    pub ws_runtime: Arc<SocketRuntime>,
     pub storage: crate::storage::Storage,
     /// Signs and checks the hand-out's download links.
     pub links: Arc<crate::handout::links::LinkKeys>,
@@ -172,6 +175,9 @@ impl Application {
             realtime,
             ws_connections: Connections::new(config.ws_max_connections_per_ip as usize),
             ws_limits: Arc::new(Limits::default()),
+            ws_runtime: Arc::new(
+                SocketRuntime::start().context("cannot start the websocket runtime")?,
+            ),
             storage,
             tokens: Arc::new(TokenKeys::new(&config)),
             links: Arc::new(handout::links::LinkKeys::new(

@@ -6,11 +6,13 @@
 //! - `bus`: the Redis bridge between instances (absent in the embedded mode).
 //! - `socket`: one task per connection, generic over Sink/Stream so it is unit-testable.
 //! - `routes`: the `/ws` handshake (origin allow-list, per-address connection cap).
+//! - `runtime`: the connections' own runtime, so a broadcast never queues the API behind it.
 //! - `versions`: the `topic_versions` table.
 
 pub mod bus;
 pub mod hub;
 pub mod routes;
+pub mod runtime;
 pub mod socket;
 pub mod versions;
 

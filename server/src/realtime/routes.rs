@@ -105,11 +105,12 @@ pub async fn ws_handler(
         limits: state.ws_limits.clone(),
         lang: from_headers(&headers),
     };
+    let sockets = state.ws_runtime.clone();
     upgrade
         .read_buffer_size(READ_BUFFER)
         .max_message_size(MAX_CLIENT_MESSAGE)
         .max_frame_size(MAX_CLIENT_MESSAGE)
-        .on_upgrade(move |socket| connection(socket, guard, ctx))
+        .on_upgrade(move |socket| async move { sockets.spawn(connection(socket, guard, ctx)) })
 }
 
 /// The task of one upgraded connection; the guard counts it until it ends.

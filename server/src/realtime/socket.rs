@@ -21,10 +21,11 @@ use std::future::pending;
 use std::num::NonZeroU32;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::task::Poll;
 use std::time::Duration;
 use time::OffsetDateTime;
 use tokio::sync::broadcast;
-use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 use tokio::time::{Instant, Sleep};
 use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
 use tokio_stream::wrappers::BroadcastStream;
@@ -135,6 +136,25 @@ impl Subs {
                 map.remove(topic);
             }
             _ => {}
+        }
+    }
+
+    /// A frame (or lag) that is ready now, without waiting (nor registering to be woken).
+    fn try_next(&mut self) -> Option<Item> {
+        match self {
+            Subs::None => None,
+            Subs::One(topic, rx) => match rx.try_recv() {
+                Ok(frame) => Some((*topic, Ok(frame))),
+                Err(TryRecvError::Lagged(n)) => {
+                    Some((*topic, Err(BroadcastStreamRecvError::Lagged(n))))
+                }
+                Err(TryRecvError::Empty) => None,
+                Err(TryRecvError::Closed) => {
+                    *self = Subs::None;
+                    None
+                }
+            },
+            Subs::Many(map) => map.next().now_or_never().flatten(),
         }
     }
 
@@ -364,19 +384,28 @@ where
                 break;
             }
             batched += 1;
-            match self.subs.next().now_or_never() {
-                Some(Some(next)) => item = next,
-                _ => break,
+            match self.subs.try_next() {
+                Some(next) => item = next,
+                None => break,
             }
         }
         self.sink.flush().await.map_err(|_| BatchEnd::SinkError)
     }
 
     /// One deadline for a whole batch of writes (not one timer per frame): a client that
-    /// cannot take it within `send_timeout` is a slow consumer.
+    /// cannot take it within `send_timeout` is a slow consumer. Almost every batch is written
+    /// at once (the socket buffer has room): the timer is only set up when it is not.
     async fn on_frames(&mut self, first: Item) -> Flow {
-        let deadline = Instant::now() + self.ctx.limits.send_timeout;
-        match tokio::time::timeout_at(deadline, self.write_batch(first)).await {
+        let send_timeout = self.ctx.limits.send_timeout;
+        let outcome = {
+            let batch = self.write_batch(first);
+            tokio::pin!(batch);
+            match futures_util::poll!(batch.as_mut()) {
+                Poll::Ready(done) => Ok(done),
+                Poll::Pending => tokio::time::timeout(send_timeout, batch).await,
+            }
+        };
+        match outcome {
             Ok(Ok(())) => Flow::Continue,
             Ok(Err(BatchEnd::SinkError)) => Flow::End(End::Dropped),
             Ok(Err(BatchEnd::TooSlow)) | Err(_) => {
