@@ -10,13 +10,12 @@
 
 use std::future::Future;
 use std::num::NonZeroUsize;
-use std::sync::Mutex;
 use tokio::runtime::{Builder, Handle, Runtime};
 
 pub struct SocketRuntime {
     handle: Handle,
     /// Taken on drop, to shut down without blocking whatever runtime drops it.
-    runtime: Mutex<Option<Runtime>>,
+    runtime: Option<Runtime>,
 }
 
 impl SocketRuntime {
@@ -28,7 +27,7 @@ impl SocketRuntime {
             .thread_name("hackops-ws")
             .enable_all()
             .build()?;
-        Ok(SocketRuntime { handle: runtime.handle().clone(), runtime: Mutex::new(Some(runtime)) })
+        Ok(SocketRuntime { handle: runtime.handle().clone(), runtime: Some(runtime) })
     }
 
     /// Runs one connection's task.
@@ -39,8 +38,7 @@ impl SocketRuntime {
 
 impl Drop for SocketRuntime {
     fn drop(&mut self) {
-        let runtime = self.runtime.lock().unwrap_or_else(|e| e.into_inner()).take();
-        if let Some(runtime) = runtime {
+        if let Some(runtime) = self.runtime.take() {
             runtime.shutdown_background();
         }
     }

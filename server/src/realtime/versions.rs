@@ -8,9 +8,8 @@ use sea_orm::{ConnectionTrait, EntityTrait, Set};
 
 /// Increments a topic's version. Call it inside the transaction that changes the topic's state.
 pub async fn bump(db: &impl ConnectionTrait, topic: Topic) -> Result<u64, sea_orm::DbErr> {
-    let key = topic.to_string();
     topic_versions::Entity::insert(topic_versions::ActiveModel {
-        topic: Set(key.clone()),
+        topic: Set(topic.to_string()),
         version: Set(1),
     })
     .on_conflict(
