@@ -5,14 +5,14 @@
 use crate::announcements::service as announcements;
 use crate::auth::policy::{allows, Action, Principal};
 use crate::events::service as events;
-use crate::realtime::{versions, BoxFuture, TopicSource, TopicState};
+use crate::realtime::{state_of as raw, versions, BoxFuture, TopicSource, TopicState};
 use hackops_shared::error::ErrorCode;
 use hackops_shared::events::EventPhase;
 use hackops_shared::ids::{EventId, UserId};
 use hackops_shared::ws::Topic;
 use sea_orm::DatabaseConnection;
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// How long a cached event phase may be used to authorise a subscription. Changes announced
@@ -56,10 +56,6 @@ impl AppTopics {
         }
         Ok(phase)
     }
-}
-
-fn raw(value: &impl serde::Serialize) -> anyhow::Result<Arc<serde_json::value::RawValue>> {
-    Ok(Arc::from(serde_json::value::to_raw_value(value)?))
 }
 
 impl TopicSource for AppTopics {

@@ -4,7 +4,7 @@ use super::repo::{self, Announcement, NewAnnouncement};
 use crate::auth::policy::Principal;
 use crate::error::{AppError, AppResult};
 use crate::events::service::{self as events, manageable, visible};
-use crate::realtime::{versions, Realtime};
+use crate::realtime::{versions, Change, Realtime};
 use hackops_shared::announcements::{
     AnnouncementDto, AnnouncementList, Audience, CreateAnnouncementRequest, Priority,
 };
@@ -95,7 +95,7 @@ async fn announce(
     let topic = Topic::Announcements(id, audience);
     let version = versions::bump(&txn, topic).await?;
     txn.commit().await?;
-    realtime.publish(&[(topic, version)]).await;
+    realtime.publish(&[Change::new(topic, version)]).await;
     Ok(())
 }
 

@@ -1,7 +1,7 @@
 //! The agenda of an event, and its iCalendar feed.
 
 use super::repo::{self, AgendaItem};
-use super::service::{commit_change, manageable, visible};
+use super::service::{manageable, visible, EventChange};
 use crate::auth::policy::Principal;
 use crate::error::AppResult;
 use crate::realtime::Realtime;
@@ -9,7 +9,7 @@ use hackops_shared::error::ErrorCode;
 use hackops_shared::events::{AgendaItemDto, AgendaItemRequest, AgendaKind, AgendaList};
 use hackops_shared::ids::EventId;
 use icalendar::{Calendar, Component, EventLike};
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::DatabaseConnection;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -42,10 +42,11 @@ pub async fn add(
     request: AgendaItemRequest,
 ) -> AppResult<AgendaItemDto> {
     let item = request.validate()?;
-    let txn = db.begin().await?;
-    manageable(&txn, principal, id).await?;
-    let created = repo::insert_agenda_item(&txn, id.0, item).await?;
-    commit_change(txn, realtime, id).await?;
+    let change = EventChange::begin(db, id).await?;
+    let txn = change.txn();
+    manageable(txn, principal, id).await?;
+    let created = repo::insert_agenda_item(txn, id.0, item).await?;
+    change.commit(realtime).await?;
     Ok(dto(created))
 }
 
@@ -56,12 +57,13 @@ pub async fn remove(
     id: EventId,
     item: Uuid,
 ) -> AppResult<()> {
-    let txn = db.begin().await?;
-    manageable(&txn, principal, id).await?;
-    if !repo::delete_agenda_item(&txn, id.0, item).await? {
+    let change = EventChange::begin(db, id).await?;
+    let txn = change.txn();
+    manageable(txn, principal, id).await?;
+    if !repo::delete_agenda_item(txn, id.0, item).await? {
         return Err(ErrorCode::NotFound.into());
     }
-    commit_change(txn, realtime, id).await
+    change.commit(realtime).await.map(drop)
 }
 
 fn utc(t: OffsetDateTime) -> chrono::DateTime<chrono::Utc> {

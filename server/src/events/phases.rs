@@ -3,7 +3,7 @@
 //! each instance's scheduler claims it with a conditional update, and only the claimer acts.
 
 use super::repo;
-use super::service::{bump_topics, commit_change, get_unchecked, manageable, phase_of};
+use super::service::{manageable, phase_of, EventChange};
 use crate::auth::policy::Principal;
 use crate::error::{AppError, AppResult};
 use crate::realtime::Realtime;
@@ -13,7 +13,7 @@ use hackops_shared::events::{
     ScheduledTransitionList,
 };
 use hackops_shared::ids::EventId;
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::DatabaseConnection;
 use std::time::Duration;
 use time::OffsetDateTime;
 use tokio_util::sync::CancellationToken;
@@ -36,15 +36,16 @@ pub async fn change(
     id: EventId,
     to: EventPhase,
 ) -> AppResult<EventDto> {
-    let txn = db.begin().await?;
-    let event = manageable(&txn, principal, id).await?;
+    let change = EventChange::begin(db, id).await?;
+    let txn = change.txn();
+    let event = manageable(txn, principal, id).await?;
     let from = phase_of(&event)?;
-    if from.next() != Some(to) || !repo::set_phase(&txn, id.0, from, to).await? {
+    if from.next() != Some(to) || !repo::set_phase(txn, id.0, from, to).await? {
         return Err(ErrorCode::InvalidPhaseTransition.into());
     }
-    commit_change(txn, realtime, id).await?;
+    let dto = change.commit(realtime).await?;
     tracing::info!(event_id = %id, from = from.as_str(), to = to.as_str(), "phase changed");
-    get_unchecked(db, id).await
+    Ok(dto)
 }
 
 pub async fn schedule(
@@ -54,16 +55,17 @@ pub async fn schedule(
     id: EventId,
     request: ScheduleTransitionRequest,
 ) -> AppResult<ScheduledTransitionDto> {
-    let txn = db.begin().await?;
-    let event = manageable(&txn, principal, id).await?;
+    let change = EventChange::begin(db, id).await?;
+    let txn = change.txn();
+    let event = manageable(txn, principal, id).await?;
     if request.phase <= phase_of(&event)? {
         return Err(ErrorCode::InvalidPhaseTransition.into());
     }
     if request.at < OffsetDateTime::now_utc() - time::Duration::minutes(1) {
         return Err(AppError::field("at", FieldCode::InvalidValue));
     }
-    let transition = repo::insert_transition(&txn, id.0, request.phase, request.at).await?;
-    commit_change(txn, realtime, id).await?;
+    let transition = repo::insert_transition(txn, id.0, request.phase, request.at).await?;
+    change.commit(realtime).await?;
     dto(transition).ok_or_else(|| AppError::Internal(anyhow::anyhow!("unreadable transition")))
 }
 
@@ -85,37 +87,36 @@ pub async fn cancel(
     id: EventId,
     transition: Uuid,
 ) -> AppResult<()> {
-    let txn = db.begin().await?;
-    manageable(&txn, principal, id).await?;
-    match repo::find_transition(&txn, transition).await? {
+    let change = EventChange::begin(db, id).await?;
+    let txn = change.txn();
+    manageable(txn, principal, id).await?;
+    match repo::find_transition(txn, transition).await? {
         Some(t) if t.event_id == id.0 => {}
         _ => return Err(ErrorCode::NotFound.into()),
     }
-    if !repo::delete_pending_transition(&txn, transition).await? {
+    if !repo::delete_pending_transition(txn, transition).await? {
         return Err(ErrorCode::Conflict.into());
     }
-    commit_change(txn, realtime, id).await
+    change.commit(realtime).await.map(drop)
 }
 
 /// Fires every due transition this instance manages to claim. Returns how many it fired.
 pub async fn run_due(db: &DatabaseConnection, realtime: &Realtime) -> AppResult<usize> {
     let mut fired = 0;
     for transition in repo::due_transitions(db, OffsetDateTime::now_utc()).await? {
-        let txn = db.begin().await?;
-        if !repo::claim_transition(&txn, transition.id).await? {
+        let id = EventId(transition.event_id);
+        let change = EventChange::begin(db, id).await?;
+        let txn = change.txn();
+        if !repo::claim_transition(txn, transition.id).await? {
             continue; // another instance got it
         }
-        let Some(event) = repo::find(&txn, transition.event_id).await? else { continue };
+        let Some(event) = repo::find(txn, transition.event_id).await? else { continue };
         let (from, to) = (phase_of(&event)?, EventPhase::parse(&transition.phase));
         let moved = match to {
-            Some(to) if to > from => repo::set_phase(&txn, event.id, from, to).await?,
+            Some(to) if to > from => repo::set_phase(txn, event.id, from, to).await?,
             _ => false, // already there or beyond: the claim alone records it ran
         };
-        let id = EventId(event.id);
-        let dto = get_unchecked(&txn, id).await?;
-        let bumped = bump_topics(&txn, &dto).await?;
-        txn.commit().await?;
-        realtime.publish(&bumped).await;
+        change.commit(realtime).await?;
         if moved {
             fired += 1;
             tracing::info!(event_id = %id, to = %transition.phase, "scheduled phase change fired");

@@ -5,7 +5,7 @@ use crate::auth::policy::{authorize, Action, Principal};
 use crate::auth::service::grant_event_role;
 use crate::error::{AppError, AppResult};
 use crate::organisations::service as organisations;
-use crate::realtime::{versions, Realtime};
+use crate::realtime::{state_of, versions, Change, Realtime};
 use hackops_shared::auth::EventRole;
 use hackops_shared::error::{ErrorCode, FieldCode};
 use hackops_shared::events::{
@@ -15,7 +15,7 @@ use hackops_shared::events::{
 use hackops_shared::ids::{ChallengeId, EventId, OrganisationId};
 use hackops_shared::validation::slugify;
 use hackops_shared::ws::Topic;
-use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, TransactionTrait};
 use uuid::Uuid;
 
 pub(crate) fn phase_of(event: &Event) -> AppResult<EventPhase> {
@@ -147,21 +147,58 @@ pub async fn get(
     one_dto(db, event).await
 }
 
-/// Bumps the versions of the topics showing this event (in the caller's transaction); the
-/// caller publishes the result after commit.
-pub(crate) async fn bump_topics(
-    db: &impl ConnectionTrait,
-    event: &EventDto,
-) -> AppResult<Vec<(Topic, u64)>> {
-    let mut topics = vec![Topic::Event(event.id)];
-    if event.phase.is_public() {
-        topics.push(Topic::Events);
+/// A change to one existing event, made in one transaction and announced on its topics.
+///
+/// It takes the next version of the event's topic before anything else. On PostgreSQL that
+/// locks the topic's version row until commit, so the writers of one event take turns (all in
+/// the same order: the event's topic, then the events list's), and the event read at commit is
+/// exactly its state at that version. That state is handed to the realtime hub, which then has
+/// nothing to read back (see [`Change::state`]). SQLite has one writer at a time anyway.
+pub(crate) struct EventChange {
+    txn: DatabaseTransaction,
+    id: EventId,
+    version: u64,
+}
+
+impl EventChange {
+    pub(crate) async fn begin(db: &DatabaseConnection, id: EventId) -> AppResult<Self> {
+        let txn = db.begin().await?;
+        let version = versions::bump(&txn, Topic::Event(id)).await?;
+        Ok(EventChange { txn, id, version })
     }
-    let mut bumped = Vec::with_capacity(topics.len());
-    for topic in topics {
-        bumped.push((topic, versions::bump(db, topic).await?));
+
+    /// The transaction, for the change's own statements.
+    pub(crate) fn txn(&self) -> &DatabaseTransaction {
+        &self.txn
     }
-    Ok(bumped)
+
+    /// Commits and announces the change; returns the event as committed.
+    pub(crate) async fn commit(self, realtime: &Realtime) -> AppResult<EventDto> {
+        let event = repo::find(&self.txn, self.id.0).await?.ok_or(ErrorCode::NotFound)?;
+        self.commit_with(realtime, event).await
+    }
+
+    /// As [`Self::commit`], for a caller that holds the event row it just wrote.
+    pub(crate) async fn commit_with(
+        self,
+        realtime: &Realtime,
+        event: Event,
+    ) -> AppResult<EventDto> {
+        let dto = one_dto(&self.txn, event).await?;
+        let state = state_of(&dto).map_err(AppError::Internal)?;
+        let mut changes = vec![Change {
+            topic: Topic::Event(self.id),
+            version: self.version,
+            state: Some(state),
+        }];
+        if dto.phase.is_public() {
+            let version = versions::bump(&self.txn, Topic::Events).await?;
+            changes.push(Change::new(Topic::Events, version));
+        }
+        self.txn.commit().await?;
+        realtime.publish(&changes).await;
+        Ok(dto)
+    }
 }
 
 /// Creates a draft event; its creator becomes its organiser.
@@ -180,9 +217,15 @@ pub async fn create(
     let event = insert_event(&txn, organisation, content, EventPhase::Draft).await?;
     grant_event_role(&txn, event.id, user.0, EventRole::Organiser).await?;
     let dto = one_dto(&txn, event).await?;
-    let bumped = bump_topics(&txn, &dto).await?;
+    // A new event: nobody follows its topic yet (no state to hand over), and no other writer
+    // can know it before the commit.
+    let mut changes =
+        vec![Change::new(Topic::Event(dto.id), versions::bump(&txn, Topic::Event(dto.id)).await?)];
+    if dto.phase.is_public() {
+        changes.push(Change::new(Topic::Events, versions::bump(&txn, Topic::Events).await?));
+    }
     txn.commit().await?;
-    realtime.publish(&bumped).await;
+    realtime.publish(&changes).await;
     tracing::info!(event_id = %dto.id, "event created");
     Ok(dto)
 }
@@ -208,17 +251,12 @@ pub async fn update(
     id: EventId,
     patch: UpdateEventRequest,
 ) -> AppResult<EventDto> {
-    let txn = db.begin().await?;
-    let event = visible(&txn, Some(principal), id).await?;
-    authorize(Some(principal), Action::UpdateEvent { event: id })?;
+    let change = EventChange::begin(db, id).await?;
+    let event = manageable(change.txn(), principal, id).await?;
     let content = patch.apply(&content_of(&event))?;
     check_timezone(&content)?;
-    let event = repo::update(&txn, event, content).await?;
-    let dto = one_dto(&txn, event).await?;
-    let bumped = bump_topics(&txn, &dto).await?;
-    txn.commit().await?;
-    realtime.publish(&bumped).await;
-    Ok(dto)
+    let event = repo::update(change.txn(), event, content).await?;
+    change.commit_with(realtime, event).await
 }
 
 fn challenge_dto(c: Challenge) -> ChallengeDto {
@@ -271,19 +309,6 @@ pub(crate) async fn manageable(
     Ok(event)
 }
 
-/// Commits a change to an event's content and announces it on its topics.
-pub(crate) async fn commit_change(
-    txn: sea_orm::DatabaseTransaction,
-    realtime: &Realtime,
-    id: EventId,
-) -> AppResult<()> {
-    let dto = get_unchecked(&txn, id).await?;
-    let bumped = bump_topics(&txn, &dto).await?;
-    txn.commit().await?;
-    realtime.publish(&bumped).await;
-    Ok(())
-}
-
 pub async fn create_challenge(
     db: &DatabaseConnection,
     realtime: &Realtime,
@@ -292,16 +317,17 @@ pub async fn create_challenge(
     request: ChallengeRequest,
 ) -> AppResult<ChallengeDto> {
     let content = request.validate()?;
-    let txn = db.begin().await?;
-    manageable(&txn, principal, id).await?;
+    let change = EventChange::begin(db, id).await?;
+    let txn = change.txn();
+    manageable(txn, principal, id).await?;
     let position = match content.position {
         Some(p) => p,
         None => {
-            repo::challenges_of(&txn, id.0).await?.iter().map(|c| c.position).max().unwrap_or(0) + 1
+            repo::challenges_of(txn, id.0).await?.iter().map(|c| c.position).max().unwrap_or(0) + 1
         }
     };
     let challenge = repo::insert_challenge(
-        &txn,
+        txn,
         id.0,
         NewChallenge {
             title: &content.title,
@@ -312,7 +338,7 @@ pub async fn create_challenge(
         },
     )
     .await?;
-    commit_change(txn, realtime, id).await?;
+    change.commit(realtime).await?;
     Ok(challenge_dto(challenge))
 }
 
@@ -325,12 +351,13 @@ pub async fn update_challenge(
     request: ChallengeRequest,
 ) -> AppResult<ChallengeDto> {
     let content = request.validate()?;
-    let txn = db.begin().await?;
-    manageable(&txn, principal, id).await?;
+    let change = EventChange::begin(db, id).await?;
+    let txn = change.txn();
+    manageable(txn, principal, id).await?;
     let existing =
-        repo::find_challenge(&txn, id.0, challenge.0).await?.ok_or(ErrorCode::NotFound)?;
-    let updated = repo::update_challenge(&txn, existing, content).await?;
-    commit_change(txn, realtime, id).await?;
+        repo::find_challenge(txn, id.0, challenge.0).await?.ok_or(ErrorCode::NotFound)?;
+    let updated = repo::update_challenge(txn, existing, content).await?;
+    change.commit(realtime).await?;
     Ok(challenge_dto(updated))
 }
 
@@ -341,12 +368,13 @@ pub async fn delete_challenge(
     id: EventId,
     challenge: ChallengeId,
 ) -> AppResult<()> {
-    let txn = db.begin().await?;
-    manageable(&txn, principal, id).await?;
-    if !repo::delete_challenge(&txn, id.0, challenge.0).await? {
+    let change = EventChange::begin(db, id).await?;
+    let txn = change.txn();
+    manageable(txn, principal, id).await?;
+    if !repo::delete_challenge(txn, id.0, challenge.0).await? {
         return Err(ErrorCode::NotFound.into());
     }
-    commit_change(txn, realtime, id).await
+    change.commit(realtime).await.map(drop)
 }
 
 /// Seeding helpers (demo): no authorisation, no realtime (nobody follows yet).
@@ -389,11 +417,11 @@ pub async fn update_settings(
     settings: hackops_shared::registrations::EventSettings,
 ) -> AppResult<EventDto> {
     settings.validate()?;
-    let txn = db.begin().await?;
-    let event = manageable(&txn, principal, id).await?;
-    repo::update_settings(&txn, event, &settings).await?;
-    commit_change(txn, realtime, id).await?;
-    get_unchecked(db, id).await
+    let change = EventChange::begin(db, id).await?;
+    let txn = change.txn();
+    let event = manageable(txn, principal, id).await?;
+    repo::update_settings(txn, event, &settings).await?;
+    change.commit(realtime).await
 }
 
 /// Seats of an event, for the participation feature.

@@ -6,7 +6,7 @@ use super::repo;
 use crate::auth::policy::{allows, authorize, Action, Principal};
 use crate::datasets::service as datasets;
 use crate::error::{AppError, AppResult};
-use crate::events::service::{self as events, commit_change, manageable, phase_of, visible};
+use crate::events::service::{self as events, manageable, phase_of, visible, EventChange};
 use crate::participation::service as participation;
 use crate::realtime::Realtime;
 use hackops_shared::datasets::licence;
@@ -17,7 +17,7 @@ use hackops_shared::handout::{
     HandoutDatasetDto, HandoutDto, LicenceDto, TeamDownloadDto, TeamDownloadList,
 };
 use hackops_shared::ids::{ChallengeId, EventId, OrganisationId};
-use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 use std::collections::HashMap;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -52,12 +52,13 @@ pub async fn attach(
     request: AttachDatasetRequest,
 ) -> AppResult<ChallengeDatasetDto> {
     let name = request.validate()?;
-    let txn = db.begin().await?;
-    let event = manageable(&txn, principal, id).await?;
-    if !events::challenge_exists(&txn, id, challenge).await? {
+    let change = EventChange::begin(db, id).await?;
+    let txn = change.txn();
+    let event = manageable(txn, principal, id).await?;
+    if !events::challenge_exists(txn, id, challenge).await? {
         return Err(ErrorCode::NotFound.into());
     }
-    let dataset = datasets::find_unchecked(&txn, &name)
+    let dataset = datasets::find_unchecked(txn, &name)
         .await?
         .ok_or_else(|| AppError::field("dataset", FieldCode::InvalidValue))?;
     if request.embargo {
@@ -66,8 +67,8 @@ pub async fn attach(
             Action::PublishData { organisation: OrganisationId(dataset.organisation_id) },
         )?;
     }
-    repo::attach(&txn, id.0, challenge.0, dataset.id, request.embargo).await?;
-    commit_change(txn, realtime, id).await?;
+    repo::attach(txn, id.0, challenge.0, dataset.id, request.embargo).await?;
+    change.commit(realtime).await?;
     Ok(ChallengeDatasetDto {
         challenge_id: challenge,
         dataset: dataset.name,
@@ -84,13 +85,14 @@ pub async fn detach(
     challenge: ChallengeId,
     name: &str,
 ) -> AppResult<()> {
-    let txn = db.begin().await?;
-    manageable(&txn, principal, id).await?;
-    let dataset = datasets::find_unchecked(&txn, name).await?.ok_or(ErrorCode::NotFound)?;
-    if !repo::detach(&txn, id.0, challenge.0, dataset.id).await? {
+    let change = EventChange::begin(db, id).await?;
+    let txn = change.txn();
+    manageable(txn, principal, id).await?;
+    let dataset = datasets::find_unchecked(txn, name).await?.ok_or(ErrorCode::NotFound)?;
+    if !repo::detach(txn, id.0, challenge.0, dataset.id).await? {
         return Err(ErrorCode::NotFound.into());
     }
-    commit_change(txn, realtime, id).await
+    change.commit(realtime).await.map(drop)
 }
 
 /// Who is asking for the hand-out.

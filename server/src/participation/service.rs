@@ -5,7 +5,7 @@ use crate::auth::policy::Principal;
 use crate::auth::service::{grant_event_role, revoke_event_role};
 use crate::error::{AppError, AppResult};
 use crate::events::service::{
-    self as events, commit_change, manageable, phase_of, settings_of, visible,
+    self as events, manageable, phase_of, settings_of, visible, EventChange,
 };
 use crate::realtime::Realtime;
 use hackops_shared::auth::EventRole;
@@ -21,7 +21,7 @@ use hackops_shared::teams::{
     TeamDto, TeamList, TeamMemberDto, TeamSeekerDto, TeamSeekerList,
 };
 use rand::Rng;
-use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction};
 use std::collections::HashMap;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -110,12 +110,13 @@ pub async fn register(
 ) -> AppResult<RegistrationDto> {
     let user = me(principal)?;
     let valid = request.validate()?;
-    let txn = db.begin().await?;
-    let event = visible(&txn, Some(principal), id).await?;
+    let change = EventChange::begin(db, id).await?;
+    let txn = change.txn();
+    let event = visible(txn, Some(principal), id).await?;
     if phase_of(&event)? != EventPhase::Registration {
         return Err(ErrorCode::RegistrationClosed.into());
     }
-    if let Some(existing) = repo::registration_of(&txn, id.0, user.0).await? {
+    if let Some(existing) = repo::registration_of(txn, id.0, user.0).await? {
         if status_of(&existing)?.is_active() {
             return Err(ErrorCode::AlreadyRegistered.into());
         }
@@ -123,10 +124,10 @@ pub async fn register(
     let status = if event.moderated {
         RegistrationStatus::Pending
     } else {
-        seat_or_waitlist(&txn, id, user.0).await?
+        seat_or_waitlist(txn, id, user.0).await?
     };
     let registration = repo::upsert_registration(
-        &txn,
+        txn,
         NewRegistration {
             event_id: id.0,
             user_id: user.0,
@@ -137,8 +138,8 @@ pub async fn register(
         },
     )
     .await?;
-    let dto = one_registration(&txn, registration).await?;
-    commit_change(txn, realtime, id).await?;
+    let dto = one_registration(txn, registration).await?;
+    change.commit(realtime).await?;
     Ok(dto)
 }
 
@@ -180,25 +181,26 @@ pub async fn cancel(
     id: EventId,
 ) -> AppResult<()> {
     let user = me(principal)?;
-    let txn = db.begin().await?;
-    visible(&txn, Some(principal), id).await?;
+    let change = EventChange::begin(db, id).await?;
+    let txn = change.txn();
+    visible(txn, Some(principal), id).await?;
     let registration =
-        repo::registration_of(&txn, id.0, user.0).await?.ok_or(ErrorCode::NotFound)?;
+        repo::registration_of(txn, id.0, user.0).await?.ok_or(ErrorCode::NotFound)?;
     let status = status_of(&registration)?;
     if !status.is_active()
-        || !repo::set_status(&txn, registration.id, status, RegistrationStatus::Cancelled).await?
+        || !repo::set_status(txn, registration.id, status, RegistrationStatus::Cancelled).await?
     {
         return Err(ErrorCode::NotFound.into());
     }
-    repo::close_pending_requests(&txn, id.0, user.0).await?;
+    repo::close_pending_requests(txn, id.0, user.0).await?;
     if status == RegistrationStatus::Confirmed {
-        if let Some(member) = repo::membership(&txn, id.0, user.0).await? {
-            leave_team(&txn, member.team_id, user.0).await?;
+        if let Some(member) = repo::membership(txn, id.0, user.0).await? {
+            leave_team(txn, member.team_id, user.0).await?;
         }
-        revoke_event_role(&txn, id.0, user.0, EventRole::Participant).await?;
-        free_seat(&txn, id).await?;
+        revoke_event_role(txn, id.0, user.0, EventRole::Participant).await?;
+        free_seat(txn, id).await?;
     }
-    commit_change(txn, realtime, id).await
+    change.commit(realtime).await.map(drop)
 }
 
 /// Organisers decide on a pending registration of a moderated event.
@@ -210,25 +212,26 @@ pub async fn decide(
     registration: Uuid,
     approve: bool,
 ) -> AppResult<RegistrationDto> {
-    let txn = db.begin().await?;
-    manageable(&txn, principal, id).await?;
+    let change = EventChange::begin(db, id).await?;
+    let txn = change.txn();
+    manageable(txn, principal, id).await?;
     let existing =
-        repo::find_registration(&txn, id.0, registration).await?.ok_or(ErrorCode::NotFound)?;
+        repo::find_registration(txn, id.0, registration).await?.ok_or(ErrorCode::NotFound)?;
     if status_of(&existing)? != RegistrationStatus::Pending {
         return Err(ErrorCode::Conflict.into());
     }
     let to = if approve {
-        seat_or_waitlist(&txn, id, existing.user_id).await?
+        seat_or_waitlist(txn, id, existing.user_id).await?
     } else {
         RegistrationStatus::Rejected
     };
-    if !repo::set_status(&txn, existing.id, RegistrationStatus::Pending, to).await? {
+    if !repo::set_status(txn, existing.id, RegistrationStatus::Pending, to).await? {
         return Err(ErrorCode::Conflict.into());
     }
     let updated =
-        repo::find_registration(&txn, id.0, registration).await?.ok_or(ErrorCode::NotFound)?;
-    let dto = one_registration(&txn, updated).await?;
-    commit_change(txn, realtime, id).await?;
+        repo::find_registration(txn, id.0, registration).await?.ok_or(ErrorCode::NotFound)?;
+    let dto = one_registration(txn, updated).await?;
+    change.commit(realtime).await?;
     Ok(dto)
 }
 
@@ -326,20 +329,21 @@ pub async fn create_team(
 ) -> AppResult<TeamDto> {
     let user = me(principal)?;
     let name = request.validate()?;
-    let txn = db.begin().await?;
-    let event = visible(&txn, Some(principal), id).await?;
+    let change = EventChange::begin(db, id).await?;
+    let txn = change.txn();
+    let event = visible(txn, Some(principal), id).await?;
     check_teams_open(&event)?;
-    confirmed_participant(&txn, id, user).await?;
-    if repo::membership(&txn, id.0, user.0).await?.is_some() {
+    confirmed_participant(txn, id, user).await?;
+    if repo::membership(txn, id.0, user.0).await?.is_some() {
         return Err(ErrorCode::AlreadyInTeam.into());
     }
     if let Some(challenge) = request.challenge_id {
-        if !events::challenge_exists(&txn, id, challenge).await? {
+        if !events::challenge_exists(txn, id, challenge).await? {
             return Err(AppError::field("challenge_id", FieldCode::InvalidValue));
         }
     }
     let team = repo::insert_team(
-        &txn,
+        txn,
         id.0,
         name,
         request.challenge_id.map(|c| c.0),
@@ -351,10 +355,10 @@ pub async fn create_team(
         AppError::Api(ErrorCode::Conflict) => AppError::field("name", FieldCode::InvalidValue),
         other => other,
     })?;
-    repo::add_member(&txn, &team, user.0).await.map_err(|e| already_in_team(e.into()))?;
-    repo::close_pending_requests(&txn, id.0, user.0).await?;
-    let dto = team_dto(&txn, team, Some(user)).await?;
-    commit_change(txn, realtime, id).await?;
+    repo::add_member(txn, &team, user.0).await.map_err(|e| already_in_team(e.into()))?;
+    repo::close_pending_requests(txn, id.0, user.0).await?;
+    let dto = team_dto(txn, team, Some(user)).await?;
+    change.commit(realtime).await?;
     Ok(dto)
 }
 
@@ -386,17 +390,18 @@ pub async fn join_team(
     code: &str,
 ) -> AppResult<TeamDto> {
     let user = me(principal)?;
-    let txn = db.begin().await?;
-    let event = visible(&txn, Some(principal), id).await?;
+    let change = EventChange::begin(db, id).await?;
+    let txn = change.txn();
+    let event = visible(txn, Some(principal), id).await?;
     check_teams_open(&event)?;
-    confirmed_participant(&txn, id, user).await?;
+    confirmed_participant(txn, id, user).await?;
     let code = code.trim().to_uppercase();
-    let team = repo::team_by_code(&txn, id.0, &code)
+    let team = repo::team_by_code(txn, id.0, &code)
         .await?
         .ok_or_else(|| AppError::field("invite_code", FieldCode::InvalidValue))?;
-    seat_in_team(&txn, &event, &team, user.0).await?;
-    let dto = team_dto(&txn, team, Some(user)).await?;
-    commit_change(txn, realtime, id).await?;
+    seat_in_team(txn, &event, &team, user.0).await?;
+    let dto = team_dto(txn, team, Some(user)).await?;
+    change.commit(realtime).await?;
     Ok(dto)
 }
 
@@ -427,12 +432,13 @@ pub async fn leave(
     team: Uuid,
 ) -> AppResult<()> {
     let user = me(principal)?;
-    let txn = db.begin().await?;
-    let event = visible(&txn, Some(principal), id).await?;
+    let change = EventChange::begin(db, id).await?;
+    let txn = change.txn();
+    let event = visible(txn, Some(principal), id).await?;
     check_teams_open(&event)?;
-    repo::find_team(&txn, id.0, team).await?.ok_or(ErrorCode::NotFound)?;
-    leave_team(&txn, team, user.0).await?;
-    commit_change(txn, realtime, id).await
+    repo::find_team(txn, id.0, team).await?.ok_or(ErrorCode::NotFound)?;
+    leave_team(txn, team, user.0).await?;
+    change.commit(realtime).await.map(drop)
 }
 
 /// A team the caller captains (404 unknown team, 403 not its captain).
@@ -471,15 +477,16 @@ pub async fn hand_over(
     team: Uuid,
     to: UserId,
 ) -> AppResult<TeamDto> {
-    let txn = db.begin().await?;
-    let (team, user) = captain_team(&txn, principal, id, team).await?;
-    if !repo::members_of_team(&txn, team.id).await?.iter().any(|m| m.user_id == to.0) {
+    let change = EventChange::begin(db, id).await?;
+    let txn = change.txn();
+    let (team, user) = captain_team(txn, principal, id, team).await?;
+    if !repo::members_of_team(txn, team.id).await?.iter().any(|m| m.user_id == to.0) {
         return Err(AppError::field("user_id", FieldCode::InvalidValue));
     }
-    repo::set_captain(&txn, team.id, to.0).await?;
-    let team = repo::find_team(&txn, id.0, team.id).await?.ok_or(ErrorCode::NotFound)?;
-    let dto = team_dto(&txn, team, Some(user)).await?;
-    commit_change(txn, realtime, id).await?;
+    repo::set_captain(txn, team.id, to.0).await?;
+    let team = repo::find_team(txn, id.0, team.id).await?.ok_or(ErrorCode::NotFound)?;
+    let dto = team_dto(txn, team, Some(user)).await?;
+    change.commit(realtime).await?;
     Ok(dto)
 }
 
@@ -490,10 +497,11 @@ pub async fn dissolve(
     id: EventId,
     team: Uuid,
 ) -> AppResult<()> {
-    let txn = db.begin().await?;
-    let (team, _) = captain_team(&txn, principal, id, team).await?;
-    repo::delete_team(&txn, team.id).await?;
-    commit_change(txn, realtime, id).await
+    let change = EventChange::begin(db, id).await?;
+    let txn = change.txn();
+    let (team, _) = captain_team(txn, principal, id, team).await?;
+    repo::delete_team(txn, team.id).await?;
+    change.commit(realtime).await.map(drop)
 }
 
 async fn team_dtos(
@@ -621,24 +629,25 @@ pub async fn request_to_join(
 ) -> AppResult<JoinRequestDto> {
     let user = me(principal)?;
     let message = request.validate()?;
-    let txn = db.begin().await?;
-    let event = visible(&txn, Some(principal), id).await?;
-    let team = repo::find_team(&txn, id.0, team).await?.ok_or(ErrorCode::NotFound)?;
+    let change = EventChange::begin(db, id).await?;
+    let txn = change.txn();
+    let event = visible(txn, Some(principal), id).await?;
+    let team = repo::find_team(txn, id.0, team).await?.ok_or(ErrorCode::NotFound)?;
     check_teams_open(&event)?;
-    confirmed_participant(&txn, id, user).await?;
-    if repo::membership(&txn, id.0, user.0).await?.is_some() {
+    confirmed_participant(txn, id, user).await?;
+    if repo::membership(txn, id.0, user.0).await?.is_some() {
         return Err(ErrorCode::AlreadyInTeam.into());
     }
     let opened =
-        repo::open_request(&txn, &team, user.0, message).await.map_err(
+        repo::open_request(txn, &team, user.0, message).await.map_err(
             |e| match AppError::from(e) {
                 AppError::Api(ErrorCode::Conflict) => AppError::Api(ErrorCode::AlreadyRequested),
                 other => other,
             },
         )?;
     let opened = opened.ok_or(ErrorCode::AlreadyRequested)?;
-    let dto = request_dto(&txn, opened).await?;
-    commit_change(txn, realtime, id).await?;
+    let dto = request_dto(txn, opened).await?;
+    change.commit(realtime).await?;
     Ok(dto)
 }
 
@@ -676,25 +685,26 @@ pub async fn decide_request(
     request: Uuid,
     accept: bool,
 ) -> AppResult<JoinRequestDto> {
-    let txn = db.begin().await?;
-    let (event, team, _) = captained(&txn, principal, id, team).await?;
-    let pending = repo::find_request(&txn, team.id, request).await?.ok_or(ErrorCode::NotFound)?;
+    let change = EventChange::begin(db, id).await?;
+    let txn = change.txn();
+    let (event, team, _) = captained(txn, principal, id, team).await?;
+    let pending = repo::find_request(txn, team.id, request).await?.ok_or(ErrorCode::NotFound)?;
     if accept {
         check_teams_open(&event)?;
-        confirmed_participant(&txn, id, UserId(pending.user_id))
+        confirmed_participant(txn, id, UserId(pending.user_id))
             .await
             .map_err(|_| AppError::Api(ErrorCode::Conflict))?;
     }
     let to = if accept { JoinRequestStatus::Accepted } else { JoinRequestStatus::Declined };
-    if !repo::decide_request(&txn, pending.id, to).await? {
+    if !repo::decide_request(txn, pending.id, to).await? {
         return Err(ErrorCode::Conflict.into());
     }
     if accept {
-        seat_in_team(&txn, &event, &team, pending.user_id).await?;
+        seat_in_team(txn, &event, &team, pending.user_id).await?;
     }
-    let decided = repo::find_request(&txn, team.id, request).await?.ok_or(ErrorCode::NotFound)?;
-    let dto = request_dto(&txn, decided).await?;
-    commit_change(txn, realtime, id).await?;
+    let decided = repo::find_request(txn, team.id, request).await?.ok_or(ErrorCode::NotFound)?;
+    let dto = request_dto(txn, decided).await?;
+    change.commit(realtime).await?;
     Ok(dto)
 }
 
@@ -708,17 +718,18 @@ pub async fn withdraw_request(
     request: Uuid,
 ) -> AppResult<()> {
     let user = me(principal)?;
-    let txn = db.begin().await?;
-    visible(&txn, Some(principal), id).await?;
-    let team = repo::find_team(&txn, id.0, team).await?.ok_or(ErrorCode::NotFound)?;
-    let pending = repo::find_request(&txn, team.id, request).await?.ok_or(ErrorCode::NotFound)?;
+    let change = EventChange::begin(db, id).await?;
+    let txn = change.txn();
+    visible(txn, Some(principal), id).await?;
+    let team = repo::find_team(txn, id.0, team).await?.ok_or(ErrorCode::NotFound)?;
+    let pending = repo::find_request(txn, team.id, request).await?.ok_or(ErrorCode::NotFound)?;
     if pending.user_id != user.0 {
         return Err(ErrorCode::Forbidden.into());
     }
-    if !repo::decide_request(&txn, pending.id, JoinRequestStatus::Withdrawn).await? {
+    if !repo::decide_request(txn, pending.id, JoinRequestStatus::Withdrawn).await? {
         return Err(ErrorCode::Conflict.into());
     }
-    commit_change(txn, realtime, id).await
+    change.commit(realtime).await.map(drop)
 }
 
 /// Confirmed participants looking for a team and not in one, optionally with a skill.

@@ -53,9 +53,9 @@ impl Bus {
         Arc::new(Bus { tx })
     }
 
-    pub async fn publish_topics(&self, topics: &[(Topic, u64)]) {
-        for (topic, version) in topics {
-            if self.tx.try_send(Outgoing::Topic(*topic, *version)).is_err() {
+    pub async fn publish_topics(&self, changes: &[super::Change]) {
+        for &super::Change { topic, version, .. } in changes {
+            if self.tx.try_send(Outgoing::Topic(topic, version)).is_err() {
                 tracing::warn!(%topic, "realtime bus queue full: the version poll will catch up");
             }
         }
@@ -140,7 +140,7 @@ async fn subscriber(
                                         let _ = revoked.send(session);
                                     }
                                 } else if let Some((topic, version)) = decode_topic(&payload) {
-                                    hub.mark_dirty_at(topic, version);
+                                    hub.announce(topic, version, None);
                                 }
                             }
                             None => break,

@@ -1,9 +1,11 @@
 //! The in-process hub: one channel per topic with subscribers on this instance.
 //!
-//! A change marks its topic dirty. The topic's worker then loads the state from the source of
-//! truth (the database), at most once per `min_interval` however many changes arrived (latest
-//! wins), serialises the `update` frame once, and broadcasts the same bytes to every
-//! connection. A connection that lags behind the broadcast buffer gets a fresh snapshot.
+//! A change is announced with its version, and with the topic's new state when the writer has
+//! it (see [`super::Change`]). The topic's worker then broadcasts that state, or loads it from
+//! the source of truth (the database) when a change came without it, at most once per
+//! `min_interval` however many changes arrived (latest wins). It serialises the `update` frame
+//! once and broadcasts the same bytes to every connection. A connection that lags behind the
+//! broadcast buffer gets a fresh snapshot.
 
 use super::{TopicSource, TopicState};
 use axum::extract::ws::Utf8Bytes;
@@ -28,7 +30,55 @@ const BROADCAST_CAPACITY: usize = 64;
 struct Channel {
     tx: broadcast::Sender<Frame>,
     latest: Mutex<Option<TopicState>>,
+    /// What the worker must broadcast next; `dirty` wakes it.
+    wanted: Mutex<Wanted>,
     dirty: Notify,
+}
+
+/// The changes announced since the worker last looked.
+#[derive(Default)]
+struct Wanted {
+    /// The newest state handed over by the writer that made it.
+    offered: Option<TopicState>,
+    /// A change came without its state (another instance, a version poll, a reconnection):
+    /// read the source, whose state is at least as new as every change announced so far.
+    reload: bool,
+}
+
+impl Channel {
+    fn latest_version(&self) -> Option<u64> {
+        self.latest.lock().unwrap_or_else(|e| e.into_inner()).as_ref().map(|s| s.version)
+    }
+
+    fn wanted(&self) -> std::sync::MutexGuard<'_, Wanted> {
+        self.wanted.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Records a change at `version` (with its state, or to be read) unless this instance has
+    /// already broadcast it or been handed it, and wakes the worker.
+    fn announce(&self, version: u64, state: Option<TopicState>) {
+        if self.latest_version().is_some_and(|known| version <= known) {
+            return; // the echo of our own publish, or a duplicate
+        }
+        let mut wanted = self.wanted();
+        let offered = wanted.offered.as_ref().map(|s| s.version);
+        match state {
+            Some(state) if offered.is_none_or(|o| state.version > o) => {
+                wanted.offered = Some(state);
+            }
+            Some(_) => {}
+            None if offered.is_some_and(|o| version <= o) => return, // handed over already
+            None => wanted.reload = true,
+        }
+        drop(wanted);
+        self.dirty.notify_one();
+    }
+
+    /// Everything must be read again (changes may have been missed).
+    fn reload(&self) {
+        self.wanted().reload = true;
+        self.dirty.notify_one();
+    }
 }
 
 pub struct Hub {
@@ -75,6 +125,7 @@ impl Hub {
         let channel = Arc::new(Channel {
             tx: broadcast::channel(BROADCAST_CAPACITY).0,
             latest: Mutex::new(None),
+            wanted: Mutex::new(Wanted::default()),
             dirty: Notify::new(),
         });
         channels.insert(topic, channel.clone());
@@ -112,28 +163,14 @@ impl Hub {
         }
     }
 
-    /// Something changed in this topic (here or on another instance).
-    pub fn mark_dirty(&self, topic: Topic) {
+    /// A topic changed, here or on another instance, and its version is now `version`.
+    /// `state` is the topic's state at that version when the caller has it (see
+    /// [`super::Change::state`]); without it, the worker reads the source.
+    pub fn announce(&self, topic: Topic, version: u64, state: Option<TopicState>) {
         self.source.changed(topic);
-        if let Some(channel) = self.channels().get(&topic) {
-            channel.dirty.notify_one();
-        }
-    }
-
-    /// A change announced with its version: ignored when this instance already has it (the
-    /// echo of our own publish, or a duplicate), otherwise reloaded.
-    pub fn mark_dirty_at(&self, topic: Topic, version: u64) {
-        self.source.changed(topic);
-        if let Some(channel) = self.channels().get(&topic) {
-            let known = channel
-                .latest
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .as_ref()
-                .map(|s| s.version);
-            if known.is_none_or(|k| version > k) {
-                channel.dirty.notify_one();
-            }
+        let channel = self.channels().get(&topic).cloned();
+        if let Some(channel) = channel {
+            channel.announce(version, state);
         }
     }
 
@@ -145,7 +182,7 @@ impl Hub {
     /// Re-reads every followed topic: after the Redis link comes back, messages may be lost.
     pub fn resync_all(&self) {
         for channel in self.channels().values() {
-            channel.dirty.notify_one();
+            channel.reload();
         }
     }
 
@@ -159,15 +196,8 @@ impl Hub {
             .map(|(t, c)| (*t, c.clone()))
             .collect();
         for (topic, channel) in active {
-            let known = channel
-                .latest
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .as_ref()
-                .map(|s| s.version);
             match self.source.version(topic).await {
-                Ok(version) if known.is_none_or(|k| version > k) => channel.dirty.notify_one(),
-                Ok(_) => {}
+                Ok(version) => channel.announce(version, None),
                 Err(err) => tracing::warn!(%topic, error = %err, "cannot read the topic version"),
             }
         }
@@ -179,12 +209,18 @@ impl Hub {
                 () = self.shutdown.cancelled() => return,
                 () = channel.dirty.notified() => {}
             }
+            let wanted = std::mem::take(&mut *channel.wanted());
             if channel.tx.receiver_count() == 0 {
                 // Nobody here follows it: forget the state rather than keep it fresh.
                 *channel.latest.lock().unwrap_or_else(|e| e.into_inner()) = None;
                 continue;
             }
-            match self.source.load(topic).await {
+            let state = match wanted {
+                Wanted { offered: None, reload: false } => continue, // nothing new
+                Wanted { offered: Some(state), reload: false } => Ok(state),
+                Wanted { reload: true, .. } => self.source.load(topic).await,
+            };
+            match state {
                 Ok(state) => {
                     if store_if_newer(&channel, &state) {
                         let _ = channel.tx.send(Frame {
@@ -193,7 +229,10 @@ impl Hub {
                         });
                     }
                 }
-                Err(err) => tracing::warn!(%topic, error = %err, "cannot load the topic state"),
+                Err(err) => {
+                    tracing::warn!(%topic, error = %err, "cannot load the topic state");
+                    channel.reload(); // try again after the pause
+                }
             }
             // Changes arriving meanwhile leave one pending notification: coalesced into one load.
             tokio::select! {
@@ -212,5 +251,132 @@ fn store_if_newer(channel: &Channel, state: &TopicState) -> bool {
         true
     } else {
         false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::policy::Principal;
+    use crate::realtime::BoxFuture;
+    use hackops_shared::error::ErrorCode;
+    use hackops_shared::ids::UserId;
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    /// A source at version `version` whose data is `{"loaded": version}`; counts its loads.
+    #[derive(Default)]
+    struct Counting {
+        version: AtomicU64,
+        loads: AtomicU64,
+    }
+
+    fn state(version: u64, data: &str) -> TopicState {
+        TopicState { version, data: Arc::from(RawValue::from_string(data.to_owned()).unwrap()) }
+    }
+
+    impl TopicSource for Counting {
+        fn authorize<'a>(
+            &'a self,
+            _: Option<&'a Principal>,
+            _: Topic,
+        ) -> BoxFuture<'a, Result<(), ErrorCode>> {
+            Box::pin(async { Ok(()) })
+        }
+        fn load(&self, _: Topic) -> BoxFuture<'_, anyhow::Result<TopicState>> {
+            Box::pin(async move {
+                self.loads.fetch_add(1, Ordering::SeqCst);
+                let version = self.version.load(Ordering::SeqCst);
+                Ok(state(version, &format!(r#"{{"loaded":{version}}}"#)))
+            })
+        }
+        fn version(&self, _: Topic) -> BoxFuture<'_, anyhow::Result<u64>> {
+            Box::pin(async move { Ok(self.version.load(Ordering::SeqCst)) })
+        }
+        fn principal(&self, user: UserId) -> BoxFuture<'_, anyhow::Result<Principal>> {
+            Box::pin(async move { Ok(Principal { user_id: Some(user), ..Default::default() }) })
+        }
+    }
+
+    async fn next(rx: &mut broadcast::Receiver<Frame>) -> (u64, String) {
+        let frame = tokio::time::timeout(Duration::from_secs(5), rx.recv())
+            .await
+            .expect("a frame in time")
+            .expect("open");
+        let value: serde_json::Value = serde_json::from_str(frame.text.as_str()).unwrap();
+        (frame.version, value["data"].to_string())
+    }
+
+    /// The frames up to `version` (a loaded machine may let the worker send some in between).
+    async fn until(rx: &mut broadcast::Receiver<Frame>, version: u64) -> (u64, String) {
+        loop {
+            let frame = next(rx).await;
+            if frame.0 >= version {
+                return frame;
+            }
+        }
+    }
+
+    async fn hub() -> (Arc<Hub>, Arc<Counting>, broadcast::Receiver<Frame>) {
+        let source = Arc::new(Counting::default());
+        let hub = Hub::new(source.clone(), Duration::from_millis(100));
+        let (rx, first) = hub.subscribe(Topic::Events).await.unwrap();
+        assert_eq!(first.version, 0);
+        assert_eq!(source.loads.load(Ordering::SeqCst), 1, "the snapshot is read once");
+        (hub, source, rx)
+    }
+
+    #[tokio::test]
+    async fn a_handed_over_state_is_broadcast_without_reading_the_source() {
+        let (hub, source, mut rx) = hub().await;
+        source.version.store(1, Ordering::SeqCst);
+        hub.announce(Topic::Events, 1, Some(state(1, r#"{"handed":1}"#)));
+        assert_eq!(next(&mut rx).await, (1, r#"{"handed":1}"#.into()));
+        assert_eq!(source.loads.load(Ordering::SeqCst), 1);
+        // The echo of the same change (Redis, a version poll) is not read again.
+        hub.announce(Topic::Events, 1, None);
+        hub.poll_versions().await;
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        assert_eq!(source.loads.load(Ordering::SeqCst), 1);
+        assert!(rx.try_recv().is_err(), "nothing new to send");
+    }
+
+    #[tokio::test]
+    async fn a_change_without_its_state_is_read_from_the_source() {
+        let (hub, source, mut rx) = hub().await;
+        source.version.store(4, Ordering::SeqCst);
+        hub.announce(Topic::Events, 4, None);
+        assert_eq!(next(&mut rx).await, (4, r#"{"loaded":4}"#.into()));
+        assert_eq!(source.loads.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn a_newer_change_without_state_wins_over_an_older_handed_state() {
+        let (hub, source, mut rx) = hub().await;
+        // Held back by the worker's pause after a first broadcast…
+        source.version.store(1, Ordering::SeqCst);
+        hub.announce(Topic::Events, 1, Some(state(1, r#"{"handed":1}"#)));
+        assert_eq!(next(&mut rx).await.0, 1);
+        // …a handed state at 2, then news of 3 from elsewhere: the source is read (latest wins).
+        hub.announce(Topic::Events, 2, Some(state(2, r#"{"handed":2}"#)));
+        source.version.store(3, Ordering::SeqCst);
+        hub.announce(Topic::Events, 3, None);
+        assert_eq!(until(&mut rx, 3).await, (3, r#"{"loaded":3}"#.into()));
+        // An older handed state arriving late changes nothing.
+        hub.announce(Topic::Events, 2, Some(state(2, r#"{"handed":2}"#)));
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        assert!(rx.try_recv().is_err());
+    }
+
+    #[tokio::test]
+    async fn handed_states_coalesce_to_the_newest() {
+        let (hub, source, mut rx) = hub().await;
+        source.version.store(1, Ordering::SeqCst);
+        hub.announce(Topic::Events, 1, Some(state(1, r#"{"handed":1}"#)));
+        assert_eq!(next(&mut rx).await.0, 1);
+        for v in 2..=5 {
+            hub.announce(Topic::Events, v, Some(state(v, &format!(r#"{{"handed":{v}}}"#))));
+        }
+        assert_eq!(until(&mut rx, 5).await, (5, r#"{"handed":5}"#.into()));
+        assert_eq!(source.loads.load(Ordering::SeqCst), 1);
     }
 }

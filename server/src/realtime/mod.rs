@@ -1,6 +1,7 @@
 //! Realtime: versioned topics pushed over websockets. Knows no feature: features describe
 //! their topics through [`TopicSource`] (wired in `crate::topics`) and announce changes with
-//! [`versions::bump`] (inside their transaction) then [`Realtime::publish`] (after commit).
+//! [`versions::bump`] (inside their transaction) then [`Realtime::publish`] (after commit),
+//! handing over the topic's new state when they read it after the bump ([`Change`]).
 //!
 //! - `hub`: per-topic channels on this instance; coalesces changes, serialises once.
 //! - `bus`: the Redis bridge between instances (absent in the embedded mode).
@@ -58,6 +59,31 @@ pub trait TopicSource: Send + Sync + 'static {
     fn changed(&self, _topic: Topic) {}
 }
 
+/// A topic's state as JSON, serialised once.
+pub fn state_of(value: &impl serde::Serialize) -> anyhow::Result<Arc<serde_json::value::RawValue>> {
+    Ok(Arc::from(serde_json::value::to_raw_value(value)?))
+}
+
+/// A committed change of a topic, to announce.
+#[derive(Clone, Debug)]
+pub struct Change {
+    pub topic: Topic,
+    pub version: u64,
+    /// The topic's state at `version`, as [`TopicSource::load`] would return it, so that this
+    /// instance broadcasts it without reading it back. Only a state read in the writing
+    /// transaction *after* [`versions::bump`] is the state at that version: the bump locks the
+    /// topic's version row until commit, so every earlier change is visible and no other
+    /// writer of the topic commits in between.
+    pub state: Option<Arc<serde_json::value::RawValue>>,
+}
+
+impl Change {
+    /// A change whose state the hub reads from the source.
+    pub fn new(topic: Topic, version: u64) -> Self {
+        Change { topic, version, state: None }
+    }
+}
+
 /// The handle features and the socket layer use.
 #[derive(Clone)]
 pub struct Realtime {
@@ -77,13 +103,16 @@ impl Realtime {
     }
 
     /// Announces committed changes: this instance's subscribers at once, the others through
-    /// Redis. A lost Redis message is caught up by the hub's version poll.
-    pub async fn publish(&self, topics: &[(Topic, u64)]) {
-        for (topic, version) in topics {
-            self.hub.mark_dirty_at(*topic, *version);
+    /// Redis (which carries versions only: other instances read the state). A lost Redis
+    /// message is caught up by the hub's version poll.
+    pub async fn publish(&self, changes: &[Change]) {
+        for change in changes {
+            let state =
+                change.state.clone().map(|data| TopicState { version: change.version, data });
+            self.hub.announce(change.topic, change.version, state);
         }
         if let Some(bus) = &self.bus {
-            bus.publish_topics(topics).await;
+            bus.publish_topics(changes).await;
         }
     }
 

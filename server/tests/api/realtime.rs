@@ -121,9 +121,51 @@ async fn subscribe_snapshot_then_live_update() {
         } else {
             assert_eq!(update["topic"], topic.as_str());
             assert_eq!(update["data"]["title"], "Dakar Open Data 2026");
+            // The writer handed this state to the hub: it is exactly what a reader gets.
+            let late = Client::connect(&app).await.subscribe(&topic, None).await;
+            assert_eq!(late["version"], update["version"]);
+            assert_eq!(late["data"], update["data"]);
+            let read: Value =
+                app.get(&format!("/api/v1/events/{event}")).await.json().await.unwrap();
+            assert_eq!(update["data"], read);
             seen_event = true;
         }
     }
+}
+
+/// Writers of one event take turns on its topic's version (PostgreSQL: a row lock held to
+/// commit), so concurrent edits neither deadlock nor publish a state that misses a change.
+#[tokio::test]
+async fn concurrent_writers_of_one_event_converge() {
+    let app = spawn_app_with(Options { demo: true, ..Options::default() }).await;
+    let event = demo_event(&app).await;
+    let topic = format!("event:{event}");
+    let mut spectator = Client::connect(&app).await;
+    let before = spectator.subscribe(&topic, None).await;
+    let token = organiser_token(&app).await;
+    let path = format!("/api/v1/events/{event}");
+    let challenges = format!("/api/v1/events/{event}/challenges");
+    let edit_bodies: Vec<Value> = (0..8).map(|i| json!({"venue": format!("Salle {i}")})).collect();
+    let challenge_bodies: Vec<Value> =
+        (0..4).map(|i| json!({"title": format!("Défi {i}"), "summary": "Résumé."})).collect();
+    let edits = edit_bodies.iter().map(|body| app.patch_as(&path, &token, body));
+    let creations = challenge_bodies.iter().map(|body| app.post_as(&challenges, &token, body));
+    let (edits, creations) = tokio::join!(
+        futures_util::future::join_all(edits),
+        futures_util::future::join_all(creations)
+    );
+    assert!(edits.iter().all(|r| r.status() == StatusCode::OK), "every edit succeeds");
+    assert!(creations.iter().all(|r| r.status() == StatusCode::CREATED), "every creation succeeds");
+
+    let final_state: Value = app.get(&path).await.json().await.unwrap();
+    let from = before["version"].as_u64().unwrap();
+    let last = spectator.until_version(&topic, from + 12).await;
+    assert_eq!(last["version"].as_u64(), Some(from + 12), "one version per change");
+    assert_eq!(last["data"], final_state);
+    assert_eq!(
+        last["data"]["challenge_count"],
+        before["data"]["challenge_count"].as_u64().unwrap() + 4
+    );
 }
 
 #[tokio::test]
