@@ -2,8 +2,12 @@
 
 use crate::db::entities::{event_roles, organisation_members, refresh_tokens, users};
 use hackops_shared::auth::EventRole;
-use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::sea_query::{
+    Alias, ColumnRef, Expr, IntoColumnRef, IntoTableRef, Query, TableRef, UnionType,
+};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, Set,
+};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -127,30 +131,88 @@ pub async fn revoke_family(
         .map(|_| ())
 }
 
-pub async fn organisations_of(
-    db: &impl ConnectionTrait,
-    user_id: Uuid,
-) -> Result<Vec<Uuid>, sea_orm::DbErr> {
-    Ok(organisation_members::Entity::find()
-        .filter(organisation_members::Column::UserId.eq(user_id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|m| m.organisation_id)
-        .collect())
+/// What decides what a user may do: their admin flag, organisations and event roles.
+pub struct Grants {
+    pub is_admin: bool,
+    pub organisations: Vec<Uuid>,
+    pub event_roles: Vec<(Uuid, EventRole)>,
 }
 
-pub async fn event_roles_of(
+/// One row of [`grants_of`]'s union: the user (`kind` 0), an organisation membership (1, `id`)
+/// or an event role (2, `id` and `role`). Every column is a real column of its branch, so both
+/// databases type the union alike.
+#[derive(FromQueryResult)]
+struct GrantRow {
+    kind: i32,
+    id: Uuid,
+    role: String,
+    is_admin: bool,
+}
+
+/// A user's [`Grants`] in one statement (it runs for every authenticated request); `None` when
+/// the account does not exist.
+pub async fn grants_of(
     db: &impl ConnectionTrait,
     user_id: Uuid,
-) -> Result<Vec<(Uuid, EventRole)>, sea_orm::DbErr> {
-    Ok(event_roles::Entity::find()
-        .filter(event_roles::Column::UserId.eq(user_id))
-        .all(db)
-        .await?
-        .into_iter()
-        .filter_map(|r| EventRole::parse(&r.role).map(|role| (r.event_id, role)))
-        .collect())
+) -> Result<Option<Grants>, sea_orm::DbErr> {
+    let mut query = Query::select()
+        .expr_as(Expr::val(0i32), Alias::new("kind"))
+        .expr_as(Expr::col(users::Column::Id), Alias::new("id"))
+        .expr_as(Expr::col(users::Column::Locale), Alias::new("role"))
+        .expr_as(Expr::col(users::Column::IsAdmin), Alias::new("is_admin"))
+        .from(users::Entity)
+        .and_where(Expr::col(users::Column::Id).eq(user_id))
+        .to_owned();
+    // One branch per grant table: (kind, granted id, role, false).
+    let branch = |kind: i32, table: TableRef, id: ColumnRef, role: ColumnRef, user: ColumnRef| {
+        Query::select()
+            .expr(Expr::val(kind))
+            .column(id)
+            .column(role)
+            .expr(Expr::val(false))
+            .from(table)
+            .and_where(Expr::col(user).eq(user_id))
+            .to_owned()
+    };
+    use event_roles::Column as Role;
+    use organisation_members::Column as Member;
+    query.union(
+        UnionType::All,
+        branch(
+            1,
+            organisation_members::Entity.into_table_ref(),
+            Member::OrganisationId.into_column_ref(),
+            Member::Role.into_column_ref(),
+            Member::UserId.into_column_ref(),
+        ),
+    );
+    query.union(
+        UnionType::All,
+        branch(
+            2,
+            event_roles::Entity.into_table_ref(),
+            Role::EventId.into_column_ref(),
+            Role::Role.into_column_ref(),
+            Role::UserId.into_column_ref(),
+        ),
+    );
+    let rows = GrantRow::find_by_statement(db.get_database_backend().build(&query)).all(db).await?;
+    let mut grants = None::<Grants>;
+    let (mut organisations, mut event_roles) = (Vec::new(), Vec::new());
+    for row in rows {
+        match row.kind {
+            0 => {
+                grants = Some(Grants {
+                    is_admin: row.is_admin,
+                    organisations: Vec::new(),
+                    event_roles: Vec::new(),
+                })
+            }
+            1 => organisations.push(row.id),
+            _ => event_roles.extend(EventRole::parse(&row.role).map(|role| (row.id, role))),
+        }
+    }
+    Ok(grants.map(|g| Grants { organisations, event_roles, ..g }))
 }
 
 pub async fn grant_event_role(

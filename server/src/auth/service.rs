@@ -159,12 +159,11 @@ pub async fn logout(state: &AppState, token: Option<&str>) -> AppResult<()> {
 }
 
 pub async fn principal(db: &impl ConnectionTrait, user_id: UserId) -> AppResult<Principal> {
-    let user = repo::find_user(db, user_id.0).await?.ok_or(ErrorCode::TokenRevoked)?;
+    let grants = repo::grants_of(db, user_id.0).await?.ok_or(ErrorCode::TokenRevoked)?;
     let mut principal =
-        Principal { user_id: Some(user_id), is_admin: user.is_admin, ..Default::default() };
-    principal.organisations =
-        repo::organisations_of(db, user.id).await?.into_iter().map(OrganisationId).collect();
-    for (event, role) in repo::event_roles_of(db, user.id).await? {
+        Principal { user_id: Some(user_id), is_admin: grants.is_admin, ..Default::default() };
+    principal.organisations = grants.organisations.into_iter().map(OrganisationId).collect();
+    for (event, role) in grants.event_roles {
         principal.event_roles.entry(EventId(event)).or_default().insert(role);
     }
     Ok(principal)
@@ -172,10 +171,10 @@ pub async fn principal(db: &impl ConnectionTrait, user_id: UserId) -> AppResult<
 
 pub async fn me(db: &impl ConnectionTrait, user_id: UserId) -> AppResult<MeResponse> {
     let user = repo::find_user(db, user_id.0).await?.ok_or(ErrorCode::TokenRevoked)?;
-    let organisations =
-        repo::organisations_of(db, user.id).await?.into_iter().map(OrganisationId).collect();
-    let event_roles = repo::event_roles_of(db, user.id)
-        .await?
+    let grants = repo::grants_of(db, user.id).await?.ok_or(ErrorCode::TokenRevoked)?;
+    let organisations = grants.organisations.into_iter().map(OrganisationId).collect();
+    let event_roles = grants
+        .event_roles
         .into_iter()
         .map(|(event, role)| EventRoleDto { event_id: EventId(event), role })
         .collect();

@@ -345,3 +345,21 @@ async fn errors_speak_the_language_of_the_request() {
     let body = assert_error(response, StatusCode::UNAUTHORIZED, "invalid_credentials").await;
     assert_eq!(body["message"], "Adresse e-mail ou mot de passe incorrect.");
 }
+
+/// The grants (organisations, event roles) are read in one union query: check what it returns
+/// for an account that has both, and that authorisation uses them.
+#[tokio::test]
+async fn me_lists_the_organisations_and_event_roles_of_the_account() {
+    let app = spawn_app_with(Options { demo: true, ..Options::default() }).await;
+    let token = session(app.login("organiser@demo.test", "demo-password").await).await.access_token;
+    let me: Value = app.get_as("/api/v1/me", &token).await.json().await.unwrap();
+    assert_eq!(me["organisations"].as_array().map(Vec::len), Some(1), "{me}");
+    let roles = me["event_roles"].as_array().unwrap();
+    assert!(!roles.is_empty(), "{me}");
+    assert!(roles.iter().all(|r| r["role"] == "organiser"), "{me}");
+    // The role is honoured: the organiser may edit the event it was granted.
+    let event = roles[0]["event_id"].as_str().unwrap();
+    let patched =
+        app.patch_as(&format!("/api/v1/events/{event}"), &token, &json!({"venue": "Dakar"})).await;
+    assert_eq!(patched.status(), StatusCode::OK);
+}
