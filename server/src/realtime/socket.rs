@@ -458,6 +458,67 @@ async fn revoked(
     }
 }
 
+/// The read side of a connection, polled only once it asked to be woken (and on its first
+/// poll). A broadcast wakes thousands of connection tasks for their frame; polling each one's
+/// socket for input on every such wake-up (a lock, the frame decoder, a readiness check) costs
+/// about as much as taking the frame, for nothing: clients rarely send.
+struct WokenStream<R> {
+    inner: R,
+    flag: Arc<WakeFlag>,
+    /// `flag` as a waker, made once.
+    waker: std::task::Waker,
+}
+
+struct WakeFlag {
+    woken: std::sync::atomic::AtomicBool,
+    task: futures_util::task::AtomicWaker,
+}
+
+impl std::task::Wake for WakeFlag {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.woken.store(true, std::sync::atomic::Ordering::Release);
+        self.task.wake();
+    }
+}
+
+impl<R> WokenStream<R> {
+    fn new(inner: R) -> Self {
+        let flag = Arc::new(WakeFlag {
+            woken: std::sync::atomic::AtomicBool::new(true),
+            task: futures_util::task::AtomicWaker::new(),
+        });
+        let waker = std::task::Waker::from(flag.clone());
+        WokenStream { inner, flag, waker }
+    }
+}
+
+impl<R: Stream + Unpin> Stream for WokenStream<R> {
+    type Item = R::Item;
+
+    fn poll_next(
+        mut self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> Poll<Option<R::Item>> {
+        use std::sync::atomic::Ordering;
+        let this = &mut *self;
+        this.flag.task.register(cx.waker());
+        if !this.flag.woken.swap(false, Ordering::AcqRel) {
+            return Poll::Pending;
+        }
+        let mut inner_cx = std::task::Context::from_waker(&this.waker);
+        let polled = Pin::new(&mut this.inner).poll_next(&mut inner_cx);
+        if polled.is_ready() {
+            // More may be buffered: look again next time without waiting for a wake-up.
+            this.flag.woken.store(true, Ordering::Release);
+        }
+        polled
+    }
+}
+
 /// Pings fall on a process-wide grid of this step, so that the connections due around the same
 /// moment are pinged in one wake-up of the runtime rather than one each.
 const PING_GRID: Duration = Duration::from_millis(250);
@@ -491,12 +552,13 @@ fn on_grid(origin: Instant, at: Instant, step: Duration) -> Instant {
 /// The future is the resident state of every idle connection, so it is kept small: the rare
 /// and large paths (client messages, auth, subscribe, resync, close, the closing handshake) run
 /// boxed, allocated only while they run (see the `connection_state_is_small` test).
-pub async fn serve<S, R, E>(sink: S, mut stream: R, ctx: Context) -> End
+pub async fn serve<S, R, E>(sink: S, stream: R, ctx: Context) -> End
 where
     S: Sink<Message> + Unpin,
     R: Stream<Item = Result<Message, E>> + Unpin,
     E: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
+    let mut stream = WokenStream::new(stream);
     let quota = Quota::per_second(
         NonZeroU32::new(ctx.limits.messages_per_second).unwrap_or(NonZeroU32::MIN),
     )
@@ -941,6 +1003,60 @@ mod tests {
             waited > Duration::from_secs(25) && waited <= Duration::from_secs(40),
             "{waited:?}"
         );
+    }
+
+    /// Counts how often the inner stream is polled.
+    struct Counted<St> {
+        inner: St,
+        polls: Arc<AtomicU64>,
+    }
+
+    impl<St: Stream + Unpin> Stream for Counted<St> {
+        type Item = St::Item;
+        fn poll_next(
+            mut self: Pin<&mut Self>,
+            cx: &mut std::task::Context<'_>,
+        ) -> Poll<Option<St::Item>> {
+            self.polls.fetch_add(1, Ordering::SeqCst);
+            Pin::new(&mut self.inner).poll_next(cx)
+        }
+    }
+
+    #[derive(Default)]
+    struct CountingWaker(AtomicU64);
+
+    impl std::task::Wake for CountingWaker {
+        fn wake(self: Arc<Self>) {
+            self.0.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
+    #[test]
+    fn the_read_side_is_polled_only_once_it_asked_to_be_woken() {
+        let (tx, rx) = mpsc::unbounded::<u32>();
+        let polls = Arc::new(AtomicU64::new(0));
+        let mut stream = WokenStream::new(Counted { inner: rx, polls: polls.clone() });
+        let wakes = Arc::new(CountingWaker::default());
+        let waker = std::task::Waker::from(wakes.clone());
+        let mut cx = std::task::Context::from_waker(&waker);
+        let mut poll = |stream: &mut WokenStream<_>| Pin::new(stream).poll_next(&mut cx);
+
+        assert!(poll(&mut stream).is_pending(), "first poll reaches the socket");
+        assert_eq!(polls.load(Ordering::SeqCst), 1);
+        assert!(poll(&mut stream).is_pending(), "not woken: the socket is left alone");
+        assert!(poll(&mut stream).is_pending());
+        assert_eq!(polls.load(Ordering::SeqCst), 1);
+
+        tx.unbounded_send(7).unwrap();
+        assert_eq!(wakes.0.load(Ordering::SeqCst), 1, "the task is woken through the flag");
+        assert_eq!(poll(&mut stream), Poll::Ready(Some(7)));
+        tx.unbounded_send(8).unwrap();
+        // After an item the stream is read again without waiting for a wake-up.
+        assert_eq!(poll(&mut stream), Poll::Ready(Some(8)));
+        assert!(poll(&mut stream).is_pending());
+        assert_eq!(polls.load(Ordering::SeqCst), 4);
+        drop(tx);
+        assert_eq!(poll(&mut stream), Poll::Ready(None), "the end of the stream comes through");
     }
 
     #[test]
