@@ -197,22 +197,16 @@ pub async fn grants_of(
         ),
     );
     let rows = GrantRow::find_by_statement(db.get_database_backend().build(&query)).all(db).await?;
-    let mut grants = None::<Grants>;
+    let mut is_admin = None;
     let (mut organisations, mut event_roles) = (Vec::new(), Vec::new());
     for row in rows {
         match row.kind {
-            0 => {
-                grants = Some(Grants {
-                    is_admin: row.is_admin,
-                    organisations: Vec::new(),
-                    event_roles: Vec::new(),
-                })
-            }
+            0 => is_admin = Some(row.is_admin),
             1 => organisations.push(row.id),
             _ => event_roles.extend(EventRole::parse(&row.role).map(|role| (row.id, role))),
         }
     }
-    Ok(grants.map(|g| Grants { organisations, event_roles, ..g }))
+    Ok(is_admin.map(|is_admin| Grants { is_admin, organisations, event_roles }))
 }
 
 pub async fn grant_event_role(

@@ -217,13 +217,10 @@ pub async fn create(
     let event = insert_event(&txn, organisation, content, EventPhase::Draft).await?;
     grant_event_role(&txn, event.id, user.0, EventRole::Organiser).await?;
     let dto = one_dto(&txn, event).await?;
-    // A new event: nobody follows its topic yet (no state to hand over), and no other writer
-    // can know it before the commit.
-    let mut changes =
-        vec![Change::new(Topic::Event(dto.id), versions::bump(&txn, Topic::Event(dto.id)).await?)];
-    if dto.phase.is_public() {
-        changes.push(Change::new(Topic::Events, versions::bump(&txn, Topic::Events).await?));
-    }
+    // A new event is a draft: it is not in the public events list, nobody follows its own topic
+    // yet (no state to hand over), and no other writer can know it before the commit.
+    let topic = Topic::Event(dto.id);
+    let changes = [Change::new(topic, versions::bump(&txn, topic).await?)];
     txn.commit().await?;
     realtime.publish(&changes).await;
     tracing::info!(event_id = %dto.id, "event created");

@@ -46,8 +46,23 @@ struct Wanted {
 }
 
 impl Channel {
+    fn latest(&self) -> std::sync::MutexGuard<'_, Option<TopicState>> {
+        self.latest.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     fn latest_version(&self) -> Option<u64> {
-        self.latest.lock().unwrap_or_else(|e| e.into_inner()).as_ref().map(|s| s.version)
+        self.latest().as_ref().map(|s| s.version)
+    }
+
+    /// Keeps the newest state; returns whether `state` was newer than what the channel had.
+    fn store_if_newer(&self, state: &TopicState) -> bool {
+        let mut latest = self.latest();
+        if latest.as_ref().is_none_or(|l| state.version > l.version) {
+            *latest = Some(state.clone());
+            true
+        } else {
+            false
+        }
     }
 
     fn wanted(&self) -> std::sync::MutexGuard<'_, Wanted> {
@@ -140,13 +155,13 @@ impl Hub {
     ) -> anyhow::Result<(broadcast::Receiver<Frame>, TopicState)> {
         let channel = self.channel(topic);
         let rx = channel.tx.subscribe();
-        let cached = channel.latest.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        let cached = channel.latest().clone();
         let state = match cached {
             // Kept fresh by the worker while anyone here follows the topic.
             Some(state) if channel.tx.receiver_count() > 1 => state,
             _ => {
                 let state = self.source.load(topic).await?;
-                store_if_newer(&channel, &state);
+                channel.store_if_newer(&state);
                 state
             }
         };
@@ -156,7 +171,7 @@ impl Hub {
     /// The current state for a connection that must resync (it lagged).
     pub async fn current(self: &Arc<Self>, topic: Topic) -> anyhow::Result<TopicState> {
         let channel = self.channel(topic);
-        let cached = channel.latest.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        let cached = channel.latest().clone();
         match cached {
             Some(state) => Ok(state),
             None => self.source.load(topic).await,
@@ -212,7 +227,7 @@ impl Hub {
             let wanted = std::mem::take(&mut *channel.wanted());
             if channel.tx.receiver_count() == 0 {
                 // Nobody here follows it: forget the state rather than keep it fresh.
-                *channel.latest.lock().unwrap_or_else(|e| e.into_inner()) = None;
+                *channel.latest() = None;
                 continue;
             }
             let state = match wanted {
@@ -222,7 +237,7 @@ impl Hub {
             };
             match state {
                 Ok(state) => {
-                    if store_if_newer(&channel, &state) {
+                    if channel.store_if_newer(&state) {
                         let _ = channel.tx.send(Frame {
                             version: state.version,
                             text: encode(topic, &state, false),
@@ -243,58 +258,14 @@ impl Hub {
     }
 }
 
-/// Keeps the newest state; returns whether `state` was newer than what the channel had.
-fn store_if_newer(channel: &Channel, state: &TopicState) -> bool {
-    let mut latest = channel.latest.lock().unwrap_or_else(|e| e.into_inner());
-    if latest.as_ref().is_none_or(|l| state.version > l.version) {
-        *latest = Some(state.clone());
-        true
-    } else {
-        false
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::auth::policy::Principal;
-    use crate::realtime::BoxFuture;
-    use hackops_shared::error::ErrorCode;
-    use hackops_shared::ids::UserId;
-    use std::sync::atomic::{AtomicU64, Ordering};
-
-    /// A source at version `version` whose data is `{"loaded": version}`; counts its loads.
-    #[derive(Default)]
-    struct Counting {
-        version: AtomicU64,
-        loads: AtomicU64,
-    }
+    use crate::realtime::testing::FakeSource;
+    use std::sync::atomic::Ordering;
 
     fn state(version: u64, data: &str) -> TopicState {
         TopicState { version, data: Arc::from(RawValue::from_string(data.to_owned()).unwrap()) }
-    }
-
-    impl TopicSource for Counting {
-        fn authorize<'a>(
-            &'a self,
-            _: Option<&'a Principal>,
-            _: Topic,
-        ) -> BoxFuture<'a, Result<(), ErrorCode>> {
-            Box::pin(async { Ok(()) })
-        }
-        fn load(&self, _: Topic) -> BoxFuture<'_, anyhow::Result<TopicState>> {
-            Box::pin(async move {
-                self.loads.fetch_add(1, Ordering::SeqCst);
-                let version = self.version.load(Ordering::SeqCst);
-                Ok(state(version, &format!(r#"{{"loaded":{version}}}"#)))
-            })
-        }
-        fn version(&self, _: Topic) -> BoxFuture<'_, anyhow::Result<u64>> {
-            Box::pin(async move { Ok(self.version.load(Ordering::SeqCst)) })
-        }
-        fn principal(&self, user: UserId) -> BoxFuture<'_, anyhow::Result<Principal>> {
-            Box::pin(async move { Ok(Principal { user_id: Some(user), ..Default::default() }) })
-        }
     }
 
     async fn next(rx: &mut broadcast::Receiver<Frame>) -> (u64, String) {
@@ -316,8 +287,8 @@ mod tests {
         }
     }
 
-    async fn hub() -> (Arc<Hub>, Arc<Counting>, broadcast::Receiver<Frame>) {
-        let source = Arc::new(Counting::default());
+    async fn hub() -> (Arc<Hub>, Arc<FakeSource>, broadcast::Receiver<Frame>) {
+        let source = FakeSource::at(0);
         let hub = Hub::new(source.clone(), Duration::from_millis(100));
         let (rx, first) = hub.subscribe(Topic::Events).await.unwrap();
         assert_eq!(first.version, 0);
@@ -345,7 +316,7 @@ mod tests {
         let (hub, source, mut rx) = hub().await;
         source.version.store(4, Ordering::SeqCst);
         hub.announce(Topic::Events, 4, None);
-        assert_eq!(next(&mut rx).await, (4, r#"{"loaded":4}"#.into()));
+        assert_eq!(next(&mut rx).await, (4, r#"{"v":4}"#.into()));
         assert_eq!(source.loads.load(Ordering::SeqCst), 2);
     }
 
@@ -360,7 +331,7 @@ mod tests {
         hub.announce(Topic::Events, 2, Some(state(2, r#"{"handed":2}"#)));
         source.version.store(3, Ordering::SeqCst);
         hub.announce(Topic::Events, 3, None);
-        assert_eq!(until(&mut rx, 3).await, (3, r#"{"loaded":3}"#.into()));
+        assert_eq!(until(&mut rx, 3).await, (3, r#"{"v":3}"#.into()));
         // An older handed state arriving late changes nothing.
         hub.announce(Topic::Events, 2, Some(state(2, r#"{"handed":2}"#)));
         tokio::time::sleep(Duration::from_millis(250)).await;

@@ -128,3 +128,59 @@ impl Realtime {
         self.revoked.subscribe()
     }
 }
+
+/// A topic source for the realtime layer's unit tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::{BoxFuture, TopicSource, TopicState};
+    use crate::auth::policy::Principal;
+    use hackops_shared::error::ErrorCode;
+    use hackops_shared::ids::UserId;
+    use hackops_shared::ws::Topic;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::Arc;
+
+    /// One public topic (`events`) at the version the test moves, with data `{"v": version}`;
+    /// every other topic is private. Counts how often the state is read.
+    #[derive(Default)]
+    pub struct FakeSource {
+        pub version: AtomicU64,
+        pub loads: AtomicU64,
+    }
+
+    impl FakeSource {
+        pub fn at(version: u64) -> Arc<FakeSource> {
+            Arc::new(FakeSource { version: AtomicU64::new(version), ..FakeSource::default() })
+        }
+    }
+
+    impl TopicSource for FakeSource {
+        fn authorize<'a>(
+            &'a self,
+            principal: Option<&'a Principal>,
+            topic: Topic,
+        ) -> BoxFuture<'a, Result<(), ErrorCode>> {
+            Box::pin(async move {
+                match (topic, principal) {
+                    (Topic::Events, _) => Ok(()),
+                    (_, None) => Err(ErrorCode::UnknownTopic),
+                    (_, Some(_)) => Ok(()),
+                }
+            })
+        }
+        fn load(&self, _topic: Topic) -> BoxFuture<'_, anyhow::Result<TopicState>> {
+            Box::pin(async move {
+                self.loads.fetch_add(1, Ordering::SeqCst);
+                let version = self.version.load(Ordering::SeqCst);
+                let data = super::state_of(&serde_json::json!({"v": version}))?;
+                Ok(TopicState { version, data })
+            })
+        }
+        fn version(&self, _topic: Topic) -> BoxFuture<'_, anyhow::Result<u64>> {
+            Box::pin(async move { Ok(self.version.load(Ordering::SeqCst)) })
+        }
+        fn principal(&self, user: UserId) -> BoxFuture<'_, anyhow::Result<Principal>> {
+            Box::pin(async move { Ok(Principal { user_id: Some(user), ..Default::default() }) })
+        }
+    }
+}

@@ -663,44 +663,10 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::realtime::{BoxFuture, TopicSource, TopicState};
+    use crate::realtime::testing::FakeSource;
     use futures_channel::mpsc;
     use serde_json::{json, Value};
     use std::sync::atomic::{AtomicU64, Ordering};
-
-    /// One public topic (`events`) whose version the test moves; every other topic is private.
-    struct FakeSource {
-        version: AtomicU64,
-    }
-
-    impl TopicSource for FakeSource {
-        fn authorize<'a>(
-            &'a self,
-            principal: Option<&'a Principal>,
-            topic: Topic,
-        ) -> BoxFuture<'a, Result<(), ErrorCode>> {
-            Box::pin(async move {
-                match (topic, principal) {
-                    (Topic::Events, _) => Ok(()),
-                    (_, None) => Err(ErrorCode::UnknownTopic),
-                    (_, Some(_)) => Ok(()),
-                }
-            })
-        }
-        fn load(&self, _topic: Topic) -> BoxFuture<'_, anyhow::Result<TopicState>> {
-            Box::pin(async move {
-                let version = self.version.load(Ordering::SeqCst);
-                let data = serde_json::value::to_raw_value(&json!({"v": version}))?;
-                Ok(TopicState { version, data: Arc::from(data) })
-            })
-        }
-        fn version(&self, _topic: Topic) -> BoxFuture<'_, anyhow::Result<u64>> {
-            Box::pin(async move { Ok(self.version.load(Ordering::SeqCst)) })
-        }
-        fn principal(&self, user: UserId) -> BoxFuture<'_, anyhow::Result<Principal>> {
-            Box::pin(async move { Ok(Principal { user_id: Some(user), ..Default::default() }) })
-        }
-    }
 
     struct Harness {
         to_server: mpsc::UnboundedSender<Result<Message, std::io::Error>>,
@@ -737,7 +703,7 @@ mod tests {
     }
 
     fn start(limits: Limits) -> (Harness, Arc<TokenKeys>, broadcast::Sender<Uuid>) {
-        let source = Arc::new(FakeSource { version: AtomicU64::new(1) });
+        let source = FakeSource::at(1);
         let hub = Hub::new(source.clone(), Duration::from_millis(1));
         let (to_server, stream) = mpsc::unbounded();
         let (sink, from_server) = mpsc::unbounded();
@@ -1091,7 +1057,7 @@ mod tests {
     /// rare paths are boxed so that it stays small.
     #[tokio::test]
     async fn connection_state_is_small() {
-        let source = Arc::new(FakeSource { version: AtomicU64::new(1) });
+        let source = FakeSource::at(1);
         let hub = Hub::new(source, Duration::from_millis(1));
         let (_to_server, stream) = mpsc::unbounded::<Result<Message, std::io::Error>>();
         let (sink, _from_server) = mpsc::unbounded::<Message>();
