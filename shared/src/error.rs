@@ -36,6 +36,9 @@ pub enum ErrorCode {
     UnknownTopic,
     /// Realtime: the connection follows too many topics.
     TooManySubscriptions,
+    /// Realtime: a request to `/ws` that is not a websocket handshake (HTTP/1.1 upgrade,
+    /// version 13).
+    NotWebsocket,
     /// The event cannot move to that phase from where it is.
     InvalidPhaseTransition,
     /// Registration is closed (the event is not in its registration phase).
@@ -69,7 +72,7 @@ impl ErrorCode {
     pub fn http_status(self) -> u16 {
         use ErrorCode::*;
         match self {
-            MalformedJson | InvalidMessage => 400,
+            MalformedJson | InvalidMessage | NotWebsocket => 400,
             UnsupportedMediaType => 415,
             PayloadTooLarge => 413,
             ValidationFailed => 422,
@@ -125,6 +128,7 @@ impl ErrorCode {
             InvalidMessage => "invalid_message",
             UnknownTopic => "unknown_topic",
             TooManySubscriptions => "too_many_subscriptions",
+            NotWebsocket => "not_websocket",
             InvalidPhaseTransition => "invalid_phase_transition",
             RegistrationClosed => "registration_closed",
             AlreadyRegistered => "already_registered",
@@ -189,6 +193,12 @@ impl ErrorCode {
             (UnknownTopic, Lang::Fr) => "Ce sujet n'existe pas.",
             (TooManySubscriptions, Lang::En) => "This connection follows too many topics.",
             (TooManySubscriptions, Lang::Fr) => "Cette connexion suit trop de sujets.",
+            (NotWebsocket, Lang::En) => {
+                "This address only accepts websocket connections (HTTP/1.1 upgrade, version 13)."
+            }
+            (NotWebsocket, Lang::Fr) => {
+                "Cette adresse n'accepte que des connexions websocket (mise à niveau HTTP/1.1, version 13)."
+            }
             (InvalidPhaseTransition, Lang::En) => "The event cannot move to that phase now.",
             (InvalidPhaseTransition, Lang::Fr) => {
                 "L'événement ne peut pas passer à cette phase maintenant."

@@ -3,12 +3,13 @@
 //! A change is announced with its version, and with the topic's new state when the writer has
 //! it (see [`super::Change`]). The topic's worker then broadcasts that state, or loads it from
 //! the source of truth (the database) when a change came without it, at most once per
-//! `min_interval` however many changes arrived (latest wins). It serialises the `update` frame
-//! once and broadcasts the same bytes to every connection. A connection that lags behind the
+//! `min_interval` however many changes arrived (latest wins). It encodes the `update` once, as a
+//! complete websocket frame, and broadcasts the same bytes to every connection (see
+//! [`super::transport`]). A connection that lags behind the
 //! broadcast buffer gets a fresh snapshot.
 
 use super::{TopicSource, TopicState};
-use axum::extract::ws::Utf8Bytes;
+use bytes::Bytes;
 use hackops_shared::ws::{ServerMsg, Topic};
 use serde_json::value::RawValue;
 use std::collections::HashMap;
@@ -17,11 +18,12 @@ use std::time::Duration;
 use tokio::sync::{broadcast, Notify};
 use tokio_util::sync::CancellationToken;
 
-/// A serialised server message for one version of one topic, shared by every connection.
+/// One version of one topic as a websocket frame, shared by every connection.
 #[derive(Clone, Debug)]
 pub struct Frame {
     pub version: u64,
-    pub text: Utf8Bytes,
+    /// The whole frame, as written to the socket ([`super::transport::text_frame`]).
+    pub wire: Bytes,
 }
 
 /// How many frames a slow connection may fall behind before it is resynced with a snapshot.
@@ -103,7 +105,7 @@ pub struct Hub {
     pub shutdown: CancellationToken,
 }
 
-pub fn encode(topic: Topic, state: &TopicState, snapshot: bool) -> Utf8Bytes {
+pub fn encode(topic: Topic, state: &TopicState, snapshot: bool) -> Bytes {
     let data: &RawValue = &state.data;
     let msg = if snapshot {
         ServerMsg::Snapshot { topic, version: state.version, data }
@@ -111,7 +113,7 @@ pub fn encode(topic: Topic, state: &TopicState, snapshot: bool) -> Utf8Bytes {
         ServerMsg::Update { topic, version: state.version, data }
     };
     // Serialising our own enum with pre-validated raw JSON cannot fail.
-    Utf8Bytes::from(serde_json::to_string(&msg).unwrap_or_default())
+    super::transport::text_frame(serde_json::to_string(&msg).unwrap_or_default())
 }
 
 impl Hub {
@@ -240,7 +242,7 @@ impl Hub {
                     if channel.store_if_newer(&state) {
                         let _ = channel.tx.send(Frame {
                             version: state.version,
-                            text: encode(topic, &state, false),
+                            wire: encode(topic, &state, false),
                         });
                     }
                 }
@@ -262,6 +264,7 @@ impl Hub {
 mod tests {
     use super::*;
     use crate::realtime::testing::FakeSource;
+    use crate::realtime::transport::payload;
     use std::sync::atomic::Ordering;
 
     fn state(version: u64, data: &str) -> TopicState {
@@ -273,7 +276,7 @@ mod tests {
             .await
             .expect("a frame in time")
             .expect("open");
-        let value: serde_json::Value = serde_json::from_str(frame.text.as_str()).unwrap();
+        let value: serde_json::Value = serde_json::from_str(payload(&frame.wire)).unwrap();
         (frame.version, value["data"].to_string())
     }
 

@@ -7,6 +7,7 @@
 //! - `bus`: the Redis bridge between instances (absent in the embedded mode).
 //! - `socket`: one task per connection, generic over Sink/Stream so it is unit-testable.
 //! - `routes`: the `/ws` handshake (origin allow-list, per-address connection cap).
+//! - `transport`: a connection's websocket, writing the shared frames as they are.
 //! - `runtime`: the connections' own runtime, so a broadcast never queues the API behind it.
 //! - `versions`: the `topic_versions` table.
 
@@ -15,6 +16,7 @@ pub mod hub;
 pub mod routes;
 pub mod runtime;
 pub mod socket;
+pub mod transport;
 pub mod versions;
 
 use crate::auth::policy::Principal;

@@ -1,22 +1,31 @@
 //! `GET /ws`: the websocket handshake. Checks the `Origin` against the allow-list
 //! (cross-site websocket hijacking), caps connections per client address, and configures small
 //! buffers (1 KiB read buffer, 4 KiB message cap) before handing the socket to its task.
+//!
+//! The handshake is done here rather than by axum's `WebSocketUpgrade`, whose socket hides the
+//! connection: the connection's [`Transport`] writes the hub's shared frames to it directly.
+//! HTTP/1.1 upgrades only (what browsers use for `ws://` and `wss://`); anything else is
+//! answered `400 not_websocket`.
 
+use super::runtime::SocketRuntime;
 use super::socket::{self, Context};
+use super::transport::Transport;
 use crate::app::AppState;
 use crate::error::AppError;
 use crate::http::lang::from_headers;
-use axum::extract::ws::{WebSocket, WebSocketUpgrade};
-use axum::extract::{ConnectInfo, State};
-use axum::http::HeaderMap;
+use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Version};
 use axum::response::{IntoResponse, Response};
-use futures_util::StreamExt;
 use hackops_shared::error::ErrorCode;
 use hackops_shared::ws::MAX_CLIENT_MESSAGE;
+use hyper_util::rt::TokioIo;
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use tokio_tungstenite::WebSocketStream;
+use tungstenite::protocol::{Role, WebSocketConfig};
 
 /// Open websocket connections, in total and per client address.
 pub struct Connections {
@@ -85,11 +94,91 @@ fn origin_allowed(headers: &HeaderMap, allowed: &[String]) -> bool {
     }
 }
 
+/// The websocket handshake of a request (RFC 6455, section 4.2.1).
+pub struct Handshake {
+    key: HeaderValue,
+    on_upgrade: hyper::upgrade::OnUpgrade,
+}
+
+/// Whether a comma-separated header lists `token` (case-insensitively).
+fn lists(headers: &HeaderMap, name: header::HeaderName, token: &str) -> bool {
+    headers
+        .get_all(name)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .any(|item| item.trim().eq_ignore_ascii_case(token))
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Handshake {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, AppError> {
+        let headers = &parts.headers;
+        let is_handshake = parts.version == Version::HTTP_11
+            && lists(headers, header::CONNECTION, "upgrade")
+            && lists(headers, header::UPGRADE, "websocket")
+            && headers.get(header::SEC_WEBSOCKET_VERSION).is_some_and(|v| v == "13");
+        let key = headers.get(header::SEC_WEBSOCKET_KEY).filter(|_| is_handshake).cloned();
+        match (key, parts.extensions.remove::<hyper::upgrade::OnUpgrade>()) {
+            (Some(key), Some(on_upgrade)) => Ok(Handshake { key, on_upgrade }),
+            _ => Err(AppError::Api(ErrorCode::NotWebsocket)),
+        }
+    }
+}
+
+impl Handshake {
+    /// Answers `101 Switching Protocols`; once the client has it, `task` runs on `sockets`.
+    fn accept<F>(
+        self,
+        sockets: Arc<SocketRuntime>,
+        task: impl FnOnce(Socket) -> F + Send + 'static,
+    ) -> Response
+    where
+        F: std::future::Future<Output = ()> + Send + 'static,
+    {
+        let accept = tungstenite::handshake::derive_accept_key(self.key.as_bytes());
+        let on_upgrade = self.on_upgrade;
+        tokio::spawn(async move {
+            let upgraded = match on_upgrade.await {
+                Ok(upgraded) => upgraded,
+                Err(err) => {
+                    tracing::debug!(error = %err, "websocket upgrade failed");
+                    return;
+                }
+            };
+            let config = WebSocketConfig::default()
+                .read_buffer_size(READ_BUFFER)
+                .max_message_size(Some(MAX_CLIENT_MESSAGE))
+                .max_frame_size(Some(MAX_CLIENT_MESSAGE));
+            let ws = WebSocketStream::from_raw_socket(
+                TokioIo::new(upgraded),
+                Role::Server,
+                Some(config),
+            )
+            .await;
+            sockets.spawn(task(Box::new(Transport::new(ws))));
+        });
+        let mut response = StatusCode::SWITCHING_PROTOCOLS.into_response();
+        let headers = response.headers_mut();
+        headers.insert(header::CONNECTION, HeaderValue::from_static("upgrade"));
+        headers.insert(header::UPGRADE, HeaderValue::from_static("websocket"));
+        if let Ok(accept) = HeaderValue::from_str(&accept) {
+            headers.insert(header::SEC_WEBSOCKET_ACCEPT, accept);
+        }
+        response
+    }
+}
+
+/// An upgraded connection. Boxed: the task's future would otherwise hold it twice (as the
+/// argument, then inside `serve`), and every idle connection keeps that future resident.
+pub type Socket = Box<Transport<TokioIo<hyper::upgrade::Upgraded>>>;
+
 pub async fn ws_handler(
     State(state): State<AppState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    upgrade: WebSocketUpgrade,
+    handshake: Handshake,
 ) -> Response {
     if !origin_allowed(&headers, &state.config.allowed_origins) {
         tracing::warn!(origin = ?headers.get(http::header::ORIGIN), "websocket refused: origin not allowed");
@@ -105,18 +194,12 @@ pub async fn ws_handler(
         limits: state.ws_limits.clone(),
         lang: from_headers(&headers),
     };
-    let sockets = state.ws_runtime.clone();
-    upgrade
-        .read_buffer_size(READ_BUFFER)
-        .max_message_size(MAX_CLIENT_MESSAGE)
-        .max_frame_size(MAX_CLIENT_MESSAGE)
-        .on_upgrade(move |socket| async move { sockets.spawn(connection(socket, guard, ctx)) })
+    handshake.accept(state.ws_runtime.clone(), move |socket| connection(socket, guard, ctx))
 }
 
 /// The task of one upgraded connection; the guard counts it until it ends.
-async fn connection(socket: WebSocket, guard: ConnectionGuard, ctx: Context) {
-    let (sink, stream) = socket.split();
-    let end = socket::serve(sink, stream, ctx).await;
+async fn connection(socket: Socket, guard: ConnectionGuard, ctx: Context) {
+    let end = socket::serve(socket, ctx).await;
     drop(guard);
     tracing::debug!(?end, "websocket closed");
 }
@@ -148,7 +231,7 @@ mod tests {
         fn output_size<A, F>(_: impl FnOnce(A) -> F) -> usize {
             std::mem::size_of::<F>()
         }
-        let size = output_size(|(socket, guard, ctx): (WebSocket, ConnectionGuard, Context)| {
+        let size = output_size(|(socket, guard, ctx): (Socket, ConnectionGuard, Context)| {
             connection(socket, guard, ctx)
         });
         // 1,800 bytes in a debug build when this was written (release builds are smaller).

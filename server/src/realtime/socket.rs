@@ -1,16 +1,17 @@
 //! One task per websocket connection: reads client messages, forwards topic frames, keeps the
 //! connection alive, and ends it when its session ends.
 //!
-//! Generic over any `Sink<Message>` + `Stream<Item = Result<Message, _>>`, so the protocol is
+//! Generic over any `Sink<Out>` + `Stream<Item = Result<Message, _>>` (in production the
+//! [`Transport`](super::transport::Transport) of the upgraded connection), so the protocol is
 //! unit-tested with in-memory channels (see the tests below). Bounded by construction: the
 //! frames waiting for a connection are the shared broadcast buffer of each topic it follows;
 //! a connection that falls behind it is resynced, and one that keeps falling behind (or cannot
 //! take a frame within `send_timeout`) is closed as a slow consumer.
 
 use super::hub::{encode, Frame, Hub};
+use super::transport::Out;
 use crate::auth::policy::Principal;
 use crate::auth::tokens::{TokenKeys, TokenType};
-use axum::extract::ws::{CloseFrame, Message, Utf8Bytes};
 use futures_util::{FutureExt, Sink, SinkExt, Stream, StreamExt};
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use hackops_shared::error::ErrorCode;
@@ -30,6 +31,8 @@ use tokio::time::{Instant, Sleep};
 use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
 use tokio_stream::wrappers::BroadcastStream;
 use tokio_stream::StreamMap;
+use tungstenite::protocol::CloseFrame;
+use tungstenite::{Message, Utf8Bytes};
 use uuid::Uuid;
 
 #[derive(Clone, Debug)]
@@ -81,8 +84,8 @@ pub enum End {
 
 type Data<'a> = &'a serde_json::value::RawValue;
 
-fn text(msg: &ServerMsg<Data<'_>>) -> Message {
-    Message::Text(Utf8Bytes::from(serde_json::to_string(msg).unwrap_or_default()))
+fn text(msg: &ServerMsg<Data<'_>>) -> Out {
+    Out::Message(Message::Text(Utf8Bytes::from(serde_json::to_string(msg).unwrap_or_default())))
 }
 
 /// The topics a connection follows. Most follow one: its receiver is polled directly (no
@@ -184,7 +187,7 @@ impl Subs {
 /// What one topic item asks of the connection.
 enum Step {
     Skip,
-    Write(Message),
+    Write(Out),
     Resync(Topic),
     TooSlow,
 }
@@ -195,8 +198,9 @@ enum BatchEnd {
     TooSlow,
 }
 
-struct Conn<S> {
-    sink: S,
+struct Conn<T> {
+    /// The connection, read only once it asked to be woken.
+    io: Woken<T>,
     ctx: Context,
     /// Boxed: most connections are anonymous.
     principal: Option<Box<Principal>>,
@@ -219,12 +223,12 @@ enum Flow {
     End(End),
 }
 
-impl<S> Conn<S>
+impl<T> Conn<T>
 where
-    S: Sink<Message> + Unpin,
+    T: Sink<Out> + Unpin,
 {
-    async fn send(&mut self, message: Message) -> Flow {
-        match tokio::time::timeout(self.ctx.limits.send_timeout, self.sink.send(message)).await {
+    async fn send(&mut self, message: Out) -> Flow {
+        match tokio::time::timeout(self.ctx.limits.send_timeout, self.io.send(message)).await {
             Ok(Ok(())) => Flow::Continue,
             Ok(Err(_)) => Flow::End(End::Dropped),
             Err(_) => self.close(close::SLOW_CONSUMER, "slow consumer").await,
@@ -232,10 +236,12 @@ where
     }
 
     async fn close(&mut self, code: u16, reason: &'static str) -> Flow {
-        let frame =
-            Message::Close(Some(CloseFrame { code, reason: Utf8Bytes::from_static(reason) }));
+        let frame = Out::Message(Message::Close(Some(CloseFrame {
+            code: code.into(),
+            reason: Utf8Bytes::from_static(reason),
+        })));
         // The peer may be the reason we close: never wait long for it.
-        let _ = tokio::time::timeout(Duration::from_secs(1), self.sink.send(frame)).await;
+        let _ = tokio::time::timeout(Duration::from_secs(1), self.io.send(frame)).await;
         Flow::End(End::Closed(code))
     }
 
@@ -333,7 +339,7 @@ where
         if since == Some(state.version) {
             self.send(text(&ServerMsg::Subscribed { topic, version: state.version })).await
         } else {
-            self.send(Message::Text(encode(topic, &state, true))).await
+            self.send(Out::Frame(encode(topic, &state, true))).await
         }
     }
 
@@ -345,7 +351,7 @@ where
                     return Step::Skip;
                 }
                 self.set_version(topic, frame.version);
-                Step::Write(Message::Text(frame.text))
+                Step::Write(Out::Frame(frame.wire))
             }
             Err(BroadcastStreamRecvError::Lagged(_)) => {
                 self.lags += 1;
@@ -361,8 +367,8 @@ where
     async fn resync(&mut self, topic: Topic) -> Result<(), BatchEnd> {
         if let Ok(state) = self.ctx.hub.current(topic).await {
             self.set_version(topic, state.version);
-            let snapshot = Message::Text(encode(topic, &state, true));
-            self.sink.feed(snapshot).await.map_err(|_| BatchEnd::SinkError)?;
+            let snapshot = Out::Frame(encode(topic, &state, true));
+            self.io.feed(snapshot).await.map_err(|_| BatchEnd::SinkError)?;
         }
         Ok(())
     }
@@ -375,7 +381,7 @@ where
             match self.on_frame(item) {
                 Step::Skip => {}
                 Step::Write(message) => {
-                    self.sink.feed(message).await.map_err(|_| BatchEnd::SinkError)?
+                    self.io.feed(message).await.map_err(|_| BatchEnd::SinkError)?
                 }
                 Step::Resync(topic) => Box::pin(self.resync(topic)).await?,
                 Step::TooSlow => return Err(BatchEnd::TooSlow),
@@ -389,7 +395,7 @@ where
                 None => break,
             }
         }
-        self.sink.flush().await.map_err(|_| BatchEnd::SinkError)
+        self.io.flush().await.map_err(|_| BatchEnd::SinkError)
     }
 
     /// One deadline for a whole batch of writes (not one timer per frame): a client that
@@ -458,11 +464,11 @@ async fn revoked(
     }
 }
 
-/// The read side of a connection, polled only once it asked to be woken (and on its first
-/// poll). A broadcast wakes thousands of connection tasks for their frame; polling each one's
-/// socket for input on every such wake-up (a lock, the frame decoder, a readiness check) costs
-/// about as much as taking the frame, for nothing: clients rarely send.
-struct WokenStream<R> {
+/// A connection whose read side is polled only once it asked to be woken (and on its first
+/// poll); writes go straight through. A broadcast wakes thousands of connection tasks for their
+/// frame; polling each one's socket for input on every such wake-up (the frame decoder, a
+/// readiness check) costs about as much as taking the frame, for nothing: clients rarely send.
+struct Woken<R> {
     inner: R,
     flag: Arc<WakeFlag>,
     /// `flag` as a waker, made once.
@@ -485,18 +491,47 @@ impl std::task::Wake for WakeFlag {
     }
 }
 
-impl<R> WokenStream<R> {
+impl<R> Woken<R> {
     fn new(inner: R) -> Self {
         let flag = Arc::new(WakeFlag {
             woken: std::sync::atomic::AtomicBool::new(true),
             task: futures_util::task::AtomicWaker::new(),
         });
         let waker = std::task::Waker::from(flag.clone());
-        WokenStream { inner, flag, waker }
+        Woken { inner, flag, waker }
     }
 }
 
-impl<R: Stream + Unpin> Stream for WokenStream<R> {
+impl<R: Sink<Out> + Unpin> Sink<Out> for Woken<R> {
+    type Error = R::Error;
+
+    fn poll_ready(
+        mut self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> Poll<Result<(), R::Error>> {
+        Pin::new(&mut self.inner).poll_ready(cx)
+    }
+
+    fn start_send(mut self: Pin<&mut Self>, item: Out) -> Result<(), R::Error> {
+        Pin::new(&mut self.inner).start_send(item)
+    }
+
+    fn poll_flush(
+        mut self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> Poll<Result<(), R::Error>> {
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_close(
+        mut self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> Poll<Result<(), R::Error>> {
+        Pin::new(&mut self.inner).poll_close(cx)
+    }
+}
+
+impl<R: Stream + Unpin> Stream for Woken<R> {
     type Item = R::Item;
 
     fn poll_next(
@@ -552,13 +587,11 @@ fn on_grid(origin: Instant, at: Instant, step: Duration) -> Instant {
 /// The future is the resident state of every idle connection, so it is kept small: the rare
 /// and large paths (client messages, auth, subscribe, resync, close, the closing handshake) run
 /// boxed, allocated only while they run (see the `connection_state_is_small` test).
-pub async fn serve<S, R, E>(sink: S, stream: R, ctx: Context) -> End
+pub async fn serve<T, E>(io: T, ctx: Context) -> End
 where
-    S: Sink<Message> + Unpin,
-    R: Stream<Item = Result<Message, E>> + Unpin,
+    T: Sink<Out> + Stream<Item = Result<Message, E>> + Unpin,
     E: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
-    let mut stream = WokenStream::new(stream);
     let quota = Quota::per_second(
         NonZeroU32::new(ctx.limits.messages_per_second).unwrap_or(NonZeroU32::MIN),
     )
@@ -566,7 +599,7 @@ where
     let mut heartbeat = heartbeat(ctx.limits.heartbeat);
     let shutdown = ctx.hub.shutdown.clone();
     let mut conn = Conn {
-        sink,
+        io: Woken::new(io),
         ctx,
         principal: None,
         session: None,
@@ -612,14 +645,15 @@ where
             biased;
             () = &mut cancelled => Box::pin(conn.close(close::GOING_AWAY, "server shutting down")).await,
             Some(item) = conn.subs.next() => conn.on_frames(item).await,
-            incoming = stream.next() => {
+            incoming = conn.io.next() => {
                 last_seen = Instant::now();
                 match incoming {
                     None => Flow::End(End::ClientClosed),
                     Some(Ok(Message::Text(raw))) => Box::pin(conn.on_text(raw.as_str())).await,
                     Some(Ok(Message::Binary(_))) => Box::pin(conn.close(close::UNSUPPORTED_DATA, "binary frames are not supported")).await,
                     Some(Ok(Message::Close(_))) => Flow::End(End::ClientClosed),
-                    Some(Ok(Message::Ping(_) | Message::Pong(_))) => Flow::Continue,
+                    // Pings are answered by tungstenite; raw frames are never read.
+                    Some(Ok(Message::Ping(_) | Message::Pong(_) | Message::Frame(_))) => Flow::Continue,
                     Some(Err(err)) => {
                         let err: Box<dyn std::error::Error + Send + Sync> = err.into();
                         match close_code_for(err.as_ref()) {
@@ -633,7 +667,7 @@ where
                 if last_seen.elapsed() > conn.ctx.limits.idle_timeout {
                     Box::pin(conn.close(close::HEARTBEAT_TIMEOUT, "no answer to pings")).await
                 } else {
-                    Box::pin(conn.send(Message::Ping(Default::default()))).await
+                    Box::pin(conn.send(Out::Message(Message::Ping(Default::default())))).await
                 }
             }
             () = expired(&mut expiry) => Box::pin(conn.close(close::SESSION_ENDED, "access token expired")).await,
@@ -647,7 +681,7 @@ where
                 // Closing handshake: read (and drop) what the peer still sends until it answers
                 // our close, so its kernel does not reset the connection before it reads it.
                 let drain = async {
-                    while let Some(Ok(message)) = stream.next().await {
+                    while let Some(Ok(message)) = conn.io.next().await {
                         if matches!(message, Message::Close(_)) {
                             break;
                         }
@@ -668,9 +702,64 @@ mod tests {
     use serde_json::{json, Value};
     use std::sync::atomic::{AtomicU64, Ordering};
 
+    /// The two in-memory channels as one connection.
+    struct Duplex<S, R> {
+        sink: S,
+        stream: R,
+    }
+
+    impl<S: Sink<Out> + Unpin, R: Unpin> Sink<Out> for Duplex<S, R> {
+        type Error = S::Error;
+        fn poll_ready(
+            mut self: Pin<&mut Self>,
+            cx: &mut std::task::Context<'_>,
+        ) -> Poll<Result<(), S::Error>> {
+            Pin::new(&mut self.sink).poll_ready(cx)
+        }
+        fn start_send(mut self: Pin<&mut Self>, item: Out) -> Result<(), S::Error> {
+            Pin::new(&mut self.sink).start_send(item)
+        }
+        fn poll_flush(
+            mut self: Pin<&mut Self>,
+            cx: &mut std::task::Context<'_>,
+        ) -> Poll<Result<(), S::Error>> {
+            Pin::new(&mut self.sink).poll_flush(cx)
+        }
+        fn poll_close(
+            mut self: Pin<&mut Self>,
+            cx: &mut std::task::Context<'_>,
+        ) -> Poll<Result<(), S::Error>> {
+            Pin::new(&mut self.sink).poll_close(cx)
+        }
+    }
+
+    impl<S: Unpin, R: Stream + Unpin> Stream for Duplex<S, R> {
+        type Item = R::Item;
+        fn poll_next(
+            mut self: Pin<&mut Self>,
+            cx: &mut std::task::Context<'_>,
+        ) -> Poll<Option<R::Item>> {
+            Pin::new(&mut self.stream).poll_next(cx)
+        }
+    }
+
+    type ToServer = mpsc::UnboundedSender<Result<Message, std::io::Error>>;
+
+    /// An in-memory connection: what the client sends, and what the server wrote.
+    type Memory = Duplex<
+        mpsc::UnboundedSender<Out>,
+        mpsc::UnboundedReceiver<Result<Message, std::io::Error>>,
+    >;
+
+    fn connection() -> (Memory, ToServer, mpsc::UnboundedReceiver<Out>) {
+        let (to_server, stream) = mpsc::unbounded();
+        let (sink, from_server) = mpsc::unbounded();
+        (Duplex { sink, stream }, to_server, from_server)
+    }
+
     struct Harness {
-        to_server: mpsc::UnboundedSender<Result<Message, std::io::Error>>,
-        from_server: mpsc::UnboundedReceiver<Message>,
+        to_server: ToServer,
+        from_server: mpsc::UnboundedReceiver<Out>,
         source: Arc<FakeSource>,
         hub: Arc<Hub>,
         task: tokio::task::JoinHandle<End>,
@@ -705,8 +794,7 @@ mod tests {
     fn start(limits: Limits) -> (Harness, Arc<TokenKeys>, broadcast::Sender<Uuid>) {
         let source = FakeSource::at(1);
         let hub = Hub::new(source.clone(), Duration::from_millis(1));
-        let (to_server, stream) = mpsc::unbounded();
-        let (sink, from_server) = mpsc::unbounded();
+        let (io, to_server, from_server) = connection();
         let tokens = keys();
         let (revoked, _) = broadcast::channel(8);
         let ctx = Context {
@@ -716,7 +804,7 @@ mod tests {
             limits: Arc::new(limits),
             lang: Lang::En,
         };
-        let task = tokio::spawn(serve(sink, stream, ctx));
+        let task = tokio::spawn(serve(io, ctx));
         (Harness { to_server, from_server, source, hub, task }, tokens, revoked)
     }
 
@@ -726,11 +814,16 @@ mod tests {
                 .unbounded_send(Ok(Message::Text(value.to_string().into())))
                 .expect("send");
         }
+        /// The next message written, a shared frame read back as the text it carries.
         async fn recv(&mut self) -> Message {
-            tokio::time::timeout(Duration::from_secs(120), self.from_server.next())
+            let out = tokio::time::timeout(Duration::from_secs(120), self.from_server.next())
                 .await
                 .expect("a message in time")
-                .expect("open")
+                .expect("open");
+            match out {
+                Out::Message(message) => message,
+                Out::Frame(wire) => Message::text(crate::realtime::transport::payload(&wire)),
+            }
         }
         async fn json(&mut self) -> Value {
             loop {
@@ -746,7 +839,7 @@ mod tests {
         async fn close_code(&mut self) -> u16 {
             loop {
                 match self.recv().await {
-                    Message::Close(Some(frame)) => return frame.code,
+                    Message::Close(Some(frame)) => return frame.code.into(),
                     Message::Text(_) | Message::Ping(_) => continue,
                     other => panic!("expected close, got {other:?}"),
                 }
@@ -908,7 +1001,7 @@ mod tests {
                         limited += 1
                     }
                 }
-                Message::Close(Some(frame)) => break frame.code,
+                Message::Close(Some(frame)) => break u16::from(frame.code),
                 _ => {}
             }
         };
@@ -958,7 +1051,7 @@ mod tests {
         let code = loop {
             match h.recv().await {
                 Message::Ping(_) => pings += 1,
-                Message::Close(Some(frame)) => break frame.code,
+                Message::Close(Some(frame)) => break u16::from(frame.code),
                 other => panic!("expected pings then a close, got {other:?}"),
             }
         };
@@ -1001,11 +1094,11 @@ mod tests {
     fn the_read_side_is_polled_only_once_it_asked_to_be_woken() {
         let (tx, rx) = mpsc::unbounded::<u32>();
         let polls = Arc::new(AtomicU64::new(0));
-        let mut stream = WokenStream::new(Counted { inner: rx, polls: polls.clone() });
+        let mut stream = Woken::new(Counted { inner: rx, polls: polls.clone() });
         let wakes = Arc::new(CountingWaker::default());
         let waker = std::task::Waker::from(wakes.clone());
         let mut cx = std::task::Context::from_waker(&waker);
-        let mut poll = |stream: &mut WokenStream<_>| Pin::new(stream).poll_next(&mut cx);
+        let mut poll = |stream: &mut Woken<_>| Pin::new(stream).poll_next(&mut cx);
 
         assert!(poll(&mut stream).is_pending(), "first poll reaches the socket");
         assert_eq!(polls.load(Ordering::SeqCst), 1);
@@ -1059,12 +1152,11 @@ mod tests {
     async fn connection_state_is_small() {
         let source = FakeSource::at(1);
         let hub = Hub::new(source, Duration::from_millis(1));
-        let (_to_server, stream) = mpsc::unbounded::<Result<Message, std::io::Error>>();
-        let (sink, _from_server) = mpsc::unbounded::<Message>();
+        let (io, _to_server, _from_server) = connection();
         let (_revoked, revocations) = broadcast::channel(8);
         let ctx =
             Context { hub, tokens: keys(), revocations, limits: Arc::default(), lang: Lang::En };
-        let future = serve(sink, stream, ctx);
+        let future = serve(io, ctx);
         let size = std::mem::size_of_val(&future);
         assert!(size <= MAX_STATE, "the connection future is {size} bytes (at most {MAX_STATE})");
     }

@@ -288,6 +288,41 @@ async fn the_handshake_checks_the_origin() {
     assert!(tokio_tungstenite::connect_async(request).await.is_ok());
 }
 
+/// `/ws` answers anything but a websocket handshake with a stable error, in the caller's
+/// language, and still accepts handshakes afterwards.
+#[tokio::test]
+async fn requests_that_are_not_handshakes_are_refused() {
+    let app = spawn_app().await;
+    let plain = app.get("/ws").await;
+    assert_eq!(plain.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(plain.json::<Value>().await.unwrap()["code"], "not_websocket");
+
+    let upgrade = |version: &'static str| {
+        app.client
+            .get(app.url("/ws"))
+            .header("connection", "Upgrade")
+            .header("upgrade", "websocket")
+            .header("sec-websocket-key", "dGhlIHNhbXBsZSBub25jZQ==")
+            .header("sec-websocket-version", version)
+            .header("accept-language", "fr")
+    };
+    let old = upgrade("8").send().await.unwrap();
+    assert_eq!(old.status(), StatusCode::BAD_REQUEST);
+    let body: Value = old.json().await.unwrap();
+    assert_eq!(body["code"], "not_websocket");
+    assert!(body["message"].as_str().unwrap().starts_with("Cette adresse"), "{body}");
+    let posted = app.client.post(app.url("/ws")).send().await.unwrap();
+    assert_eq!(posted.status(), StatusCode::METHOD_NOT_ALLOWED);
+
+    // A real handshake: 101 with the accept key of RFC 6455's example.
+    let mut client = Client::connect(&app).await;
+    client.send(json!({"type": "ping"})).await;
+    assert_eq!(client.next().await, json!({"type": "pong"}));
+    let raw = upgrade("13").send().await.unwrap();
+    assert_eq!(raw.status(), StatusCode::SWITCHING_PROTOCOLS);
+    assert_eq!(raw.headers()["sec-websocket-accept"], "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+}
+
 #[tokio::test]
 async fn signing_out_closes_the_sockets_of_that_session() {
     let app = spawn_app().await;
