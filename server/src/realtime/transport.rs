@@ -10,7 +10,7 @@
 //! Ordering: frames and messages leave in the order they were given. A shared frame is written
 //! only once tungstenite has flushed what it holds, and a message given while shared frames
 //! wait is handed to tungstenite only once they are written. Reading may make tungstenite write
-//! (it answers pings and closes), so reading waits until no shared frame is half-written.
+//! (it answers pings and closes), so reading first writes the shared frames given before.
 
 use bytes::Bytes;
 use futures_util::{Sink, Stream};
@@ -196,8 +196,9 @@ where
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
-        // tungstenite may answer what it reads: never in the middle of a shared frame.
-        if this.written > 0 {
+        // tungstenite may answer what it reads (a pong, the closing handshake): only after the
+        // frames given before, and never in the middle of one.
+        if !this.frames.is_empty() {
             if let Err(err) = ready!(this.poll_frames(cx)) {
                 return Poll::Ready(Some(Err(err)));
             }
@@ -263,6 +264,21 @@ mod tests {
         }
         server.flush().await.expect("flush");
         assert_eq!(received(&mut client, 6).await, ["1", "2", "3", "4", "5", "6"]);
+    }
+
+    /// The client closes while a frame waits: the frame leaves first, then the answer to the
+    /// close (no data after a close frame).
+    #[tokio::test]
+    async fn the_closing_handshake_comes_after_the_frames_given_before() {
+        let (mut server, mut client) = pair(64 * 1024).await;
+        server.feed(frame("last")).await.expect("feed");
+        client.send(Message::Close(None)).await.expect("close");
+        let read = tokio::time::timeout(std::time::Duration::from_secs(5), server.next()).await;
+        assert!(matches!(read, Ok(Some(Ok(Message::Close(_))))), "the close: {read:?}");
+        server.flush().await.expect("flush");
+        assert_eq!(received(&mut client, 1).await, ["last"]);
+        let answer = client.next().await.expect("open").expect("a frame");
+        assert!(matches!(answer, Message::Close(_)), "then the close: {answer:?}");
     }
 
     /// A socket that takes a few bytes at a time: frames are written across many writes, and
